@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("clusterhub.api_urls")),
+    path("accounts/", include("clusterhub.accounts.urls")),
+    path("regions/", include("clusterhub.geo.urls")),
+    path("enterprises/", include("clusterhub.enterprises.urls")),
+    path("chain/", include("clusterhub.chain.urls")),
+    path("imports/", include("clusterhub.tabular.urls")),
+    path("", include("clusterhub.core.urls")),
+]

@@ -1,0 +1,55 @@
+"""Filters shared by the region and park pages, exports and the API."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+
+def filter_regions(
+    queryset: QuerySet,
+    *,
+    q: str | None = None,
+    level: str | None = None,
+    parent: str | None = None,
+    within: str | None = None,
+) -> QuerySet:
+    """`parent`: direct children of a code; `within`: everything below a code."""
+    if q:
+        q = q.strip()
+        queryset = queryset.filter(
+            Q(name__icontains=q)
+            | Q(name_en__icontains=q)
+            | Q(pinyin__icontains=q.replace(" ", "").lower())
+            | Q(code__startswith=q)
+        )
+    if level:
+        queryset = queryset.filter(level=level)
+    if parent:
+        queryset = queryset.filter(parent__code=parent)
+    if within:
+        queryset = queryset.filter(path__contains=f"{within}/").exclude(code=within)
+    return queryset
+
+
+def filter_parks(
+    queryset: QuerySet,
+    *,
+    q: str | None = None,
+    kind: str | None = None,
+    region: str | None = None,
+) -> QuerySet:
+    if q:
+        q = q.strip()
+        queryset = queryset.filter(
+            Q(name__icontains=q)
+            | Q(name_en__icontains=q)
+            | Q(short_name__icontains=q)
+            | Q(code__iexact=q)
+        )
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if region:
+        queryset = queryset.filter(
+            Q(region__path__contains=f"{region}/") | Q(spans__path__contains=f"{region}/")
+        ).distinct()
+    return queryset

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from clusterhub.core.filters import path_of
+
+from .models import ChainNode
+
 
 def filter_chain_nodes(
     queryset: QuerySet,
@@ -30,7 +34,7 @@ def filter_chain_nodes(
     if parent:
         queryset = queryset.filter(parent__code=parent)
     if under:
-        queryset = queryset.filter(path__contains=f"{under}/")
+        queryset = queryset.filter(path__startswith=path_of(ChainNode, under))
     if industry_code:
         codes = Q(codes__code=industry_code)
         if code_system:
@@ -56,7 +60,7 @@ def filter_supply_links(
     if customer:
         queryset = queryset.filter(customer__public_id=customer)
     if chain_node:
-        queryset = queryset.filter(chain_node__path__contains=f"{chain_node}/")
+        queryset = queryset.filter(chain_node__path__startswith=path_of(ChainNode, chain_node))
     if year:
         queryset = queryset.filter(year=year)
     if supplier_region:

@@ -5,17 +5,11 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from clusterhub.chain.models import ChainNode
+from clusterhub.core.filters import path_of
 from clusterhub.geo.models import Region
 
 from .services import search_enterprises
-
-
-def _region_path(code: str | None) -> str | None:
-    if not code:
-        return None
-    region = Region.objects.filter(code=code).only("path").first()
-    # An unknown code filters to nothing rather than being ignored.
-    return region.path if region else "-"
 
 
 def filter_enterprises(
@@ -42,7 +36,7 @@ def filter_enterprises(
         queryset = queryset.filter(ownership=ownership)
     if size:
         queryset = queryset.filter(size=size)
-    path = _region_path(region)
+    path = path_of(Region, region)
     if path:
         from .models import Site
 
@@ -57,12 +51,9 @@ def filter_enterprises(
             pk__in=Site.objects.filter(park__code=park).values("enterprise_id")
         )
     if chain_node:
-        from clusterhub.chain.models import ChainNode
-
         from .models import Capability
 
-        node = ChainNode.objects.filter(code=chain_node).only("path").first()
-        node_path = node.path if node else "-"
+        node_path = path_of(ChainNode, chain_node)
         queryset = queryset.filter(
             pk__in=Capability.objects.filter(chain_node__path__startswith=node_path).values(
                 "site__enterprise_id"
@@ -108,7 +99,7 @@ def filter_sites(
         )
     if kind:
         queryset = queryset.filter(kind=kind)
-    path = _region_path(region)
+    path = path_of(Region, region)
     if path:
         queryset = queryset.filter(region__path__startswith=path)
     if park:
@@ -116,10 +107,7 @@ def filter_sites(
     if enterprise:
         queryset = queryset.filter(enterprise__public_id=enterprise)
     if chain_node:
-        from clusterhub.chain.models import ChainNode
-
-        node = ChainNode.objects.filter(code=chain_node).only("path").first()
         queryset = queryset.filter(
-            capabilities__chain_node__path__startswith=node.path if node else "-"
+            capabilities__chain_node__path__startswith=path_of(ChainNode, chain_node)
         ).distinct()
     return queryset

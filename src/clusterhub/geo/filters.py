@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from clusterhub.core.filters import path_of
+
+from .models import Region
+
 
 def filter_regions(
     queryset: QuerySet,
@@ -27,7 +31,7 @@ def filter_regions(
     if parent:
         queryset = queryset.filter(parent__code=parent)
     if within:
-        queryset = queryset.filter(path__contains=f"{within}/").exclude(code=within)
+        queryset = queryset.filter(path__startswith=path_of(Region, within)).exclude(code=within)
     return queryset
 
 
@@ -48,8 +52,9 @@ def filter_parks(
         )
     if kind:
         queryset = queryset.filter(kind=kind)
-    if region:
+    path = path_of(Region, region)
+    if path:
         queryset = queryset.filter(
-            Q(region__path__contains=f"{region}/") | Q(spans__path__contains=f"{region}/")
+            Q(region__path__startswith=path) | Q(spans__path__startswith=path)
         ).distinct()
     return queryset

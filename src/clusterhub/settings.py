@@ -33,6 +33,11 @@ INSTALLED_APPS = [
     "clusterhub.chain",
     "clusterhub.enterprises",
     "clusterhub.tabular",
+    "clusterhub.projects",
+    "clusterhub.events",
+    "clusterhub.matching",
+    "clusterhub.resolution",
+    "clusterhub.dashboards",
 ]
 
 MIDDLEWARE = [

@@ -10,5 +10,10 @@ urlpatterns = [
     path("enterprises/", include("clusterhub.enterprises.urls")),
     path("chain/", include("clusterhub.chain.urls")),
     path("imports/", include("clusterhub.tabular.urls")),
+    path("projects/", include("clusterhub.projects.urls")),
+    path("events/", include("clusterhub.events.urls")),
+    path("matching/", include("clusterhub.matching.urls")),
+    path("resolution/", include("clusterhub.resolution.urls")),
+    path("cockpit/", include("clusterhub.dashboards.urls")),
     path("", include("clusterhub.core.urls")),
 ]

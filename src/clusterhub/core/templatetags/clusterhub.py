@@ -1,0 +1,123 @@
+"""Template helpers shared by every page: query strings, sortable headers, badges, amounts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from clusterhub.core.units import format_amount
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def query_replace(context, **changes) -> str:
+    """The current query string with some parameters replaced (None or "" drops them)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context, field: str, label: str) -> str:
+    """A column header that sorts by `field`, toggling the direction; keeps the filters."""
+    request = context["request"]
+    current = context.get("current_sort") or request.GET.get("sort", "")
+    params = request.GET.copy()
+    params.pop("page", None)
+    if current == field:
+        params["sort"] = f"-{field}"
+        icon = "bi-sort-up"
+        state = "ascending"
+    elif current == f"-{field}":
+        params["sort"] = field
+        icon = "bi-sort-down"
+        state = "descending"
+    else:
+        params["sort"] = field
+        icon = ""
+        state = ""
+    icon_html = format_html(' <i class="bi {}"></i>', icon) if icon else ""
+    return format_html(
+        '<a href="?{}" data-sort="{}"{}>{}{}</a>',
+        params.urlencode(),
+        field,
+        format_html(' aria-sort="{}"', state) if state else "",
+        label,
+        icon_html,
+    )
+
+
+@register.filter
+def confidentiality_badge(value) -> str:
+    from clusterhub.core.choices import Confidentiality
+
+    if not value:
+        return ""
+    label = Confidentiality(value).label if value in Confidentiality.values else value
+    icons = {"public": "globe2", "internal": "building-lock", "confidential": "lock-fill"}
+    return format_html(
+        '<span class="badge ch-badge-{}"><i class="bi bi-{}"></i> {}</span>',
+        value,
+        icons.get(value, "dot"),
+        label,
+    )
+
+
+@register.filter
+def money(value, unit: str = "万元") -> str:
+    """Decimal yuan as the reader expects it: 万元/亿元 in Chinese, millions of yuan in English."""
+    if value is None or value == "":
+        return "—"
+    value = Decimal(value)
+    if (get_language() or "").startswith("zh"):
+        return format_amount(value, unit=unit, places=2 if unit == "亿元" else 1)
+    return _("CNY %(amount)s m") % {"amount": f"{value / Decimal(1_000_000):,.2f}"}
+
+
+@register.filter
+def display(obj) -> str:
+    """The display name of a bilingual record (English on English pages when there is one)."""
+    if obj is None:
+        return ""
+    return getattr(obj, "display_name", None) or str(obj)
+
+
+@register.filter
+def other_name(obj) -> str:
+    """The name in the other language, shown as a subtitle."""
+    if obj is None:
+        return ""
+    name, name_en = getattr(obj, "name", ""), getattr(obj, "name_en", "")
+    if (get_language() or "").startswith("en"):
+        return name if name_en and name != name_en else ""
+    return name_en
+
+
+@register.filter
+def get_item(mapping, key):
+    if mapping is None:
+        return None
+    return mapping.get(key)
+
+
+@register.filter
+def coordinate(value) -> str:
+    if value is None:
+        return "—"
+    return f"{Decimal(value):.6f}"
+
+
+@register.simple_tag
+def elided_pages(page_obj):
+    """Page numbers around the current one, with ellipses: 1 2 … 8 9 10 … 41 42."""
+    return page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)

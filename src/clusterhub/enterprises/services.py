@@ -65,3 +65,53 @@ def save_enterprise(*, enterprise: Enterprise, aliases: list[tuple[str, str]] | 
         for name, kind in wanted - existing.keys():
             EnterpriseAlias.objects.create(enterprise=enterprise, name=name, kind=kind)
     return enterprise
+
+
+# Sites and deletions (written for the API; pages and imports may call them too).
+
+
+def _site_problems(site) -> dict[str, str]:
+    from django.utils.translation import gettext as _
+
+    problems = {}
+    if (site.longitude is None) != (site.latitude is None):
+        field = "latitude" if site.latitude is None else "longitude"
+        problems[field] = _("give both longitude and latitude, or neither")
+    if site.longitude is not None and not site.datum:
+        problems["datum"] = _("say which datum the coordinates use (GCJ-02 or WGS-84)")
+    if site.park_id is not None and site.region_id is not None:
+        park, path = site.park, site.region.path
+        # Either contains the other: a site in a district of the park's city, or a site filed
+        # under the city of a district-level park; a cross-area zone counts each area it spans.
+        areas = [park.region.path, *park.spans.values_list("path", flat=True)]
+        if not any(path.startswith(a) or a.startswith(path) for a in areas):
+            problems["park"] = _("%(park)s is not in %(region)s") % {
+                "park": park.name,
+                "region": site.region.name,
+            }
+    return problems
+
+
+@transaction.atomic
+def save_site(*, site):
+    """Validate and save a site: coordinates come with their datum, the park lies in its region."""
+    from django.core.exceptions import ValidationError
+
+    problems = _site_problems(site)
+    if problems:
+        raise ValidationError(problems)
+    site.full_clean()
+    site.save()
+    return site
+
+
+@transaction.atomic
+def delete_site(*, site) -> None:
+    site.delete()
+
+
+@transaction.atomic
+def delete_enterprise(*, enterprise: Enterprise) -> None:
+    """Delete an enterprise with its sites, aliases and certifications; one still named in supply
+    links raises ProtectedError (delete or move the links first)."""
+    enterprise.delete()

@@ -186,6 +186,14 @@ def actual_values(
 # ---------------------------------------------------------------------------------------------
 # Progress against targets
 
+STATUS_LABELS = {
+    "none": gettext_lazy("no target"),
+    "met": gettext_lazy("target met"),
+    "ahead": gettext_lazy("on schedule"),
+    "behind": gettext_lazy("slightly behind"),
+    "late": gettext_lazy("behind schedule"),
+}
+
 
 @dataclass
 class KpiLine:
@@ -244,6 +252,31 @@ class KpiLine:
         if self.is_money:
             return format_amount(value, "亿元")
         return f"{value:,.0f}"
+
+    @property
+    def target_display(self) -> str:
+        return self.display(self.target)
+
+    @property
+    def actual_display(self) -> str:
+        return self.display(self.actual)
+
+    @property
+    def expected_display(self) -> str:
+        return self.display(self.expected_by_now)
+
+    @property
+    def gap_display(self) -> str:
+        return self.display(self.gap)
+
+    @property
+    def percent(self) -> int | None:
+        progress = self.progress
+        return None if progress is None else round(progress * 100)
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[self.status])
 
     def as_dict(self) -> dict:
         return {

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
@@ -113,6 +114,33 @@ class FilteredListView(LoginRequiredMixin, View):
         return render(request, self.template_name, context)
 
 
+class XlsxExportMixin:
+    """Put before a FilteredListView: the same restricted, filtered, sorted rows as an XLSX file.
+
+    Subclasses give `export_columns()` (tabular.export.ExportColumn list), `sheet_title` and
+    `export_filename`. Formula-like text is neutralised by the export helpers.
+    """
+
+    sheet_title = ""
+    export_filename = "export"
+    max_export_rows = 50_000
+
+    def export_columns(self) -> list:
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        from clusterhub.tabular.export import export_xlsx
+
+        _form, queryset, _sort = self.filtered_queryset()
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        return export_xlsx(
+            queryset[: self.max_export_rows],
+            self.export_columns(),
+            str(self.sheet_title),
+            filename=f"{self.export_filename}-{stamp}.xlsx",
+        )
+
+
 def can(user, obj, action: str) -> bool:
     """True if `user` may perform `action` on `obj` (read through the same restrictions)."""
     if obj is None or obj.pk is None:
@@ -157,7 +185,7 @@ class RestrictedEditView(LoginRequiredMixin, View):
     def get_initial(self) -> dict:
         return {}
 
-    def save(self, form):
+    def save(self, form, **extra_forms):
         return form.save()
 
     def success_url(self, obj) -> str:
@@ -172,33 +200,49 @@ class RestrictedEditView(LoginRequiredMixin, View):
         context.update(extra)
         return render(self.request, self.template_name, context)
 
+    def get_extra_forms(self, obj, data=None) -> dict:
+        """Formsets edited with the main form (aliases, ...), by context name."""
+        return {}
+
     def get(self, request, *args, **kwargs):
         if self.creating:
             self.check_create()
         obj = self.get_object()
         form = self.form_class(initial=self.get_initial(), **self.get_form_kwargs(obj))
-        return self.render_form(form, obj)
+        return self.render_form(form, obj, **self.get_extra_forms(obj))
 
     def post(self, request, *args, **kwargs):
         if self.creating:
             self.check_create()
         obj = self.get_object()
         form = self.form_class(request.POST, **self.get_form_kwargs(obj))
-        if form.is_valid():
+        extra_forms = self.get_extra_forms(obj, request.POST)
+        valid = form.is_valid()
+        valid = all([f.is_valid() for f in extra_forms.values()]) and valid
+        if valid:
             from django.core.exceptions import ValidationError
 
             try:
                 with transaction.atomic():
-                    saved = self.save(form)
+                    saved = self.save(form, **extra_forms)
             except ValidationError as error:
-                form.add_error(None, error)
-                return self.render_form(form, obj)
+                _add_errors(form, error)
+                return self.render_form(form, obj, **extra_forms)
             if obj is None:
                 messages.success(request, _("“%(name)s” was created.") % {"name": saved})
             else:
                 messages.success(request, _("“%(name)s” was saved.") % {"name": saved})
             return HttpResponseRedirect(self.success_url(saved))
-        return self.render_form(form, obj)
+        return self.render_form(form, obj, **extra_forms)
+
+
+def _add_errors(form, error) -> None:
+    """Put a service's ValidationError on the form: on its fields when the form has them."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 class RestrictedDeleteView(LoginRequiredMixin, View):
@@ -229,6 +273,10 @@ class RestrictedDeleteView(LoginRequiredMixin, View):
     def cancel_context(self, obj) -> dict:
         return {"cancel_url": obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else "/"}
 
+    def delete(self, obj) -> None:
+        """Delete through the app's service where there is one."""
+        obj.delete()
+
     def post(self, request, *args, **kwargs):
         from django.db.models import ProtectedError
 
@@ -236,7 +284,7 @@ class RestrictedDeleteView(LoginRequiredMixin, View):
         name = str(obj)
         try:
             with transaction.atomic():
-                obj.delete()
+                self.delete(obj)
         except ProtectedError:
             messages.error(
                 request,

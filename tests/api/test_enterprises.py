@@ -365,3 +365,25 @@ def test_supply_link_crud_and_validation(people, officer, jilin):
     log = ObjectChange.objects.filter(content_type__model="supplylink", object_id=str(link_id))
     assert sorted(log.values_list("action", flat=True)) == ["create", "delete", "update"]
     assert set(log.values_list("source", flat=True)) == {"api"}
+
+
+@pytest.mark.parametrize("path", ["/api/enterprises", "/api/sites", "/api/chain/links"])
+def test_list_queries_do_not_grow_with_the_page(officer, jilin, path):
+    from django.test.utils import CaptureQueriesContext
+
+    group = EnterpriseFactory(home_region=jilin["changchun"])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert officer.get(path, {"page_size": 100}).status_code == 200
+        return len(captured.captured_queries)
+
+    officer.get("/api/me")  # the token's first use of the minute writes last_used
+    counts = []
+    for batch in (2, 12):
+        for _ in range(batch):
+            enterprise = EnterpriseFactory(home_region=jilin["changchun"], group=group)
+            SiteFactory(enterprise=enterprise)
+            SupplyLinkFactory(supplier=enterprise)
+        counts.append(queries())
+    assert counts[0] == counts[1] <= 6, counts

@@ -1,3 +1,5 @@
+import copy
+
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -222,6 +224,22 @@ class SiteForm(StyledModelForm):
             Region.objects.order_by("path") if owns else _covered_regions(self.user, current_region)
         )
         self.fields["park"].queryset = Park.objects.restrict(self.user, "view").order_by("code")
+
+    def clean(self):
+        cleaned = super().clean()
+        # The service's own checks (coordinates with their datum, park inside the region), run
+        # here too so that each problem shows next to its field.
+        from .services import _site_problems
+
+        probe = copy.copy(self.instance)
+        for name in ("longitude", "latitude", "datum", "park", "region"):
+            if name not in self.errors:
+                setattr(probe, name, cleaned.get(name))
+        if "region" not in self.errors and cleaned.get("region") is not None:
+            for field, message in _site_problems(probe).items():
+                if field not in self.errors:
+                    self.add_error(field if field in self.fields else None, message)
+        return cleaned
 
     def clean_region(self):
         region = self.cleaned_data.get("region")

@@ -8,13 +8,14 @@ Routers are registered at the bottom, one line each, by dotted path so no import
 from ninja import NinjaAPI
 
 from clusterhub.core.api_auth import api_auth
-from clusterhub.core.api_common import install_error_handlers
+from clusterhub.core.api_common import UnicodeJSONRenderer, install_error_handlers
 
 api = NinjaAPI(
     title="ClusterHub API",
     version="1",
     urls_namespace="api",
     auth=api_auth,
+    renderer=UnicodeJSONRenderer(),
     description=(
         "Regions, parks, enterprises, sites, the industry chain and supply links of the cluster. "
         "Authenticate with `Authorization: Bearer <token>` (create a token on your account page) "

@@ -116,6 +116,22 @@ def test_bad_input_is_422_naming_the_field(officer, jilin, payload, field, reaso
     assert not Enterprise.objects.filter(name="某测试公司").exists()
 
 
+def test_unknown_references_say_so_in_the_error_type(officer, jilin):
+    response = post(
+        officer, "/api/enterprises", {"name": "某", "kind": "tier2", "home_region": "229999"}
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        {
+            "type": "unknown",
+            "loc": ["body", "payload", "home_region"],
+            "msg": "unknown region code “229999”",
+        }
+    ]
+    # Chinese comes back as characters, not \\u escapes.
+    assert "“229999”".encode() in response.content
+
+
 def test_duplicate_credit_code_is_422(officer, jilin):
     EnterpriseFactory(credit_code=VALID_USCC, home_region=jilin["changchun"])
     response = post(

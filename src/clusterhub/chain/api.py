@@ -1,6 +1,5 @@
 """The chain taxonomy (flat list, tree, node detail with its industry codes) and supply links."""
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
@@ -11,6 +10,7 @@ from clusterhub.core.api_common import (
     WRITE_ERRORS,
     Pagination,
     assign,
+    field_error,
     filter_params,
     ordered,
 )
@@ -87,7 +87,7 @@ def _site_from_id(request, site_id: int | None, field: str):
         return None
     site = Site.objects.restrict(request.auth, "view").filter(pk=site_id).first()
     if site is None:
-        raise ValidationError({field: _("unknown site %(id)s") % {"id": site_id}}, code="unknown")
+        raise field_error(field, _("unknown site %(id)s") % {"id": site_id}, "unknown")
     return site
 
 
@@ -102,10 +102,8 @@ def _apply_link(request, link: SupplyLink, data: dict) -> None:
         code = data.pop("chain_node")
         node = ChainNode.objects.filter(code=(code or "").strip()).first()
         if node is None:
-            raise ValidationError(
-                {"chain_node": _("unknown chain node “%(code)s”") % {"code": code}},
-                code="unknown",
-            )
+            message = _("unknown chain node “%(code)s”") % {"code": code}
+            raise field_error("chain_node", message, "unknown")
         link.chain_node = node
     assign(link, data)
 

@@ -13,6 +13,7 @@ from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
+from ninja.renderers import JSONRenderer
 from pydantic import BeforeValidator, WithJsonSchema
 
 from .units import UnitError, parse_amount
@@ -94,6 +95,17 @@ class ValidationErrorOut(Schema):
 # Documented on every endpoint that reads one record or writes.
 READ_ERRORS = {401: ErrorOut, 404: ErrorOut}
 WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ValidationErrorOut}
+
+
+def field_error(field: str, message: str, code: str = "invalid") -> DjangoValidationError:
+    """A 422 on one payload field, with a machine-readable `type` (e.g. "unknown")."""
+    return DjangoValidationError({field: DjangoValidationError(message, code=code)})
+
+
+class UnicodeJSONRenderer(JSONRenderer):
+    """Chinese names as characters, not \\u escapes: readable in curl and logs."""
+
+    json_dumps_params = {"ensure_ascii": False}
 
 
 def field_errors(exc: DjangoValidationError) -> list[dict]:

@@ -4,7 +4,6 @@ Reads go through `restrict(user, "view")`; writes through the services, which va
 so a bad credit code or an unknown region is a 422 naming the field.
 """
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
@@ -15,6 +14,7 @@ from clusterhub.core.api_common import (
     WRITE_ERRORS,
     Pagination,
     assign,
+    field_error,
     filter_params,
     ordered,
 )
@@ -46,9 +46,7 @@ def enterprise_from_public_id(request, public_id: str, field: str) -> Enterprise
     visible = Enterprise.objects.restrict(request.auth, "view")
     enterprise = visible.filter(public_id=(public_id or "").strip()).first()
     if enterprise is None:
-        raise ValidationError(
-            {field: _("unknown enterprise “%(id)s”") % {"id": public_id}}, code="unknown"
-        )
+        raise field_error(field, _("unknown enterprise “%(id)s”") % {"id": public_id}, "unknown")
     return enterprise
 
 
@@ -83,7 +81,7 @@ def _apply_enterprise(request, enterprise: Enterprise, data: dict) -> tuple[list
         public_id = data.pop("group")
         group = public_id and enterprise_from_public_id(request, public_id, "group")
         if group and group.pk == enterprise.pk:
-            raise ValidationError({"group": _("an enterprise cannot be its own group")})
+            raise field_error("group", _("an enterprise cannot be its own group"))
         enterprise.group = group or None
     if data.get("credit_code"):
         data["credit_code"] = normalise_uscc(data["credit_code"])

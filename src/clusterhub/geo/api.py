@@ -1,13 +1,18 @@
 """Regions (with lookup by code, including retired codes) and parks: read-only over the API."""
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from clusterhub.core.api_auth import get_visible
-from clusterhub.core.api_common import READ_ERRORS, Pagination, filter_params, ordered
+from clusterhub.core.api_common import (
+    READ_ERRORS,
+    Pagination,
+    field_error,
+    filter_params,
+    ordered,
+)
 
 from .filters import filter_parks, filter_regions
 from .models import Park, Region
@@ -23,11 +28,11 @@ def region_from_code(code: str | None, field: str, warnings: list[str], *, requi
     adds a warning; an unknown one is a 422 on that field."""
     if code is None or not code.strip():
         if required:
-            raise ValidationError({field: _("a region is required")}, code="required")
+            raise field_error(field, _("a region is required"), "required")
         return None
     lookup = find_region(code_or_name=code)
     if lookup.region is None:
-        raise ValidationError({field: lookup.error}, code="unknown")
+        raise field_error(field, lookup.error, "unknown")
     if lookup.warning:
         warnings.append(lookup.warning)
     return lookup.region
@@ -39,9 +44,7 @@ def park_from_code(code: str | None, field: str):
         return None
     park = Park.objects.filter(code=code.strip()).first()
     if park is None:
-        raise ValidationError(
-            {field: _("unknown park “%(code)s”") % {"code": code}}, code="unknown"
-        )
+        raise field_error(field, _("unknown park “%(code)s”") % {"code": code}, "unknown")
     return park
 
 

@@ -315,6 +315,145 @@ def legal_moves(project: Project) -> list[str]:
     return [*PIPELINE[index + 1 :], Stage.STALLED, Stage.DROPPED]
 
 
+def stages_passed(project: Project, stage: str) -> list[str]:
+    """The stages a move to `stage` goes through (each is checked and logged), or a
+    ValidationError when the move is not allowed."""
+    if stage not in Stage.values:
+        raise ValidationError({"stage": _("unknown stage “%(stage)s”") % {"stage": stage}})
+    allowed = legal_moves(project)
+    if stage not in allowed:
+        raise ValidationError(
+            {
+                "stage": _(
+                    "a project cannot move from “%(from)s” to “%(to)s”; allowed: %(allowed)s"
+                )
+                % {
+                    "from": Stage(project.stage).label,
+                    "to": Stage(stage).label,
+                    "allowed": ", ".join(str(Stage(s).label) for s in allowed) or _("none"),
+                }
+            }
+        )
+    if stage in (Stage.STALLED, Stage.DROPPED):
+        return [stage]
+    start = project.stalled_from if project.stage == Stage.STALLED else project.stage
+    if project.stage == Stage.STALLED and stage == start:
+        return []  # resuming where it stalled
+    return PIPELINE[PIPELINE.index(start) + 1 : PIPELINE.index(stage) + 1]
+
+
+DATE_FIELD = {
+    Stage.SIGNED: "signed_on",
+    Stage.STARTED: "started_on",
+    Stage.OPERATING: "operating_on",
+}
+
+
+def stage_errors(
+    project: Project,
+    *,
+    stage: str,
+    passed: list[str],
+    dates: dict[str, datetime.date],
+    reason: str = "",
+    today: datetime.date | None = None,
+) -> dict[str, str]:
+    """What is missing for the move (field -> reason); empty when it may go ahead. No queries.
+
+    `project` carries the values the move will leave it with (amount, regions, site);
+    `dates` the effective date of each stage passed."""
+    today = today or timezone.localdate()
+    errors: dict[str, str] = {}
+    if stage in (Stage.STALLED, Stage.DROPPED) and not (reason or "").strip():
+        errors["reason"] = _("say why the project is %(stage)s") % {"stage": Stage(stage).label}
+    previous = project.lead_on
+    previous_label = _("the lead was recorded")
+    for step in passed:
+        field = DATE_FIELD.get(step)
+        if field is None:
+            continue
+        day = dates.get(step)
+        if day is None:
+            errors[field] = _("“%(stage)s” needs its date") % {"stage": Stage(step).label}
+            continue
+        if day > today:
+            errors[field] = _(
+                "%(date)s is in the future; this date records something that happened"
+            ) % {"date": day.isoformat()}
+        elif previous and day < previous:
+            errors[field] = _("%(date)s is before %(previous)s (%(previous_date)s)") % {
+                "date": day.isoformat(),
+                "previous": previous_label,
+                "previous_date": previous.isoformat(),
+            }
+        if step == Stage.SIGNED:
+            if not project.contract_amount or project.contract_amount <= 0:
+                errors["contract_amount"] = _("signing needs a contract amount above zero")
+            if project.counted_region is None:
+                errors["signing_region"] = _("signing needs the signing city")
+            previous_label = _("the signing")
+        elif step == Stage.STARTED:
+            if not (project.site_id or project.site_address or project.landing_park_id):
+                errors["site_address"] = _(
+                    "construction needs a site: a registry site, an address or the landing park"
+                )
+            if project.landing_region_id is None:
+                errors["landing_region"] = _("construction needs the landing area")
+            previous_label = _("the start of construction")
+        previous = day
+    return errors
+
+
+def apply_stage_move(
+    project: Project,
+    *,
+    stage: str,
+    passed: list[str],
+    dates: dict[str, datetime.date],
+    reason: str = "",
+    now=None,
+    user=None,
+) -> list[StageEvent]:
+    """Set the project's stage fields for a checked move and return its stage events, unsaved
+    (the caller saves the project, then the events)."""
+    now = now or timezone.now()
+    from_stage = project.stage
+    for step in passed:
+        field = DATE_FIELD.get(step)
+        if field:
+            setattr(project, field, dates[step])
+    if stage == Stage.STALLED:
+        project.stalled_from = from_stage
+    elif from_stage == Stage.STALLED:
+        project.stalled_from = ""
+    project.stage = stage
+    project.stage_reason = reason.strip()[:500] if stage in (Stage.STALLED, Stage.DROPPED) else ""
+    project.stage_changed_at = now
+    context = current_context()
+    actor = user if user is not None else context.user
+    if not getattr(actor, "is_authenticated", False):
+        actor = None
+    events = []
+    previous = from_stage
+    default_day = dates.get(stage) or timezone.localdate(now)
+    for step in passed or [stage]:
+        events.append(
+            StageEvent(
+                project=project,
+                from_stage=previous,
+                to_stage=step,
+                at=now,
+                on=dates.get(step, default_day),
+                user=actor,
+                user_name=actor.get_username() if actor else "",
+                source=context.source,
+                reason=(reason if step == stage else "")[:500],
+            )
+        )
+        previous = step
+    return events
+
+
 @transaction.atomic
 def move_project_stage(
     *,
@@ -337,34 +476,17 @@ def move_project_stage(
     stall or be dropped (both need a reason); a stalled project resumes at the stage it stalled
     at or later. Moving forward over several stages checks each stage passed and logs one stage
     event for each. Signing needs a contract amount above zero and a signing date; construction
-    needs a site (a registry site or an address) and a landing area. The dates (`on`, default
-    today) cannot be in the future nor before the previous stage's date.
+    needs a site (a registry site, an address or the landing park) and a landing area. The date
+    (`on`, default today) cannot be in the future nor before the previous stage's date.
 
     Refused (nothing written): ValidationError with the reason, ProjectPermissionError when the
     user may not change this project (a city officer and another city's project).
     """
     project = Project.objects.select_for_update().get(pk=project.pk)
     require_change(user, project)
-    today = timezone.localdate()
-    on = on or today
-    if stage not in Stage.values:
-        raise ValidationError({"stage": _("unknown stage “%(stage)s”") % {"stage": stage}})
-    allowed = legal_moves(project)
-    if stage not in allowed:
-        raise ValidationError(
-            {
-                "stage": _(
-                    "a project cannot move from “%(from)s” to “%(to)s”; allowed: %(allowed)s"
-                )
-                % {
-                    "from": Stage(project.stage).label,
-                    "to": Stage(stage).label,
-                    "allowed": ", ".join(str(Stage(s).label) for s in allowed) or _("none"),
-                }
-            }
-        )
+    on = on or timezone.localdate()
+    passed = stages_passed(project, stage)
     check_not_future(on, field="on")
-
     if contract_amount not in (None, ""):
         project.contract_amount = to_yuan(contract_amount, field="contract_amount")
     if signing_region is not None:
@@ -383,75 +505,20 @@ def move_project_stage(
         project.site_address = site_address.strip()
     if confidentiality:
         project.confidentiality = confidentiality
-
-    from_stage = project.stage
-    if stage in (Stage.STALLED, Stage.DROPPED):
-        if not (reason or "").strip():
-            raise ValidationError(
-                {"reason": _("say why the project is %(stage)s") % {"stage": Stage(stage).label}}
-            )
-        passed = [stage]
-    else:
-        start = project.stalled_from if from_stage == Stage.STALLED else from_stage
-        passed = PIPELINE[PIPELINE.index(start) + 1 : PIPELINE.index(stage) + 1]
-        if from_stage == Stage.STALLED and stage == start:
-            passed = []  # resuming where it stalled
-
-    errors = {}
-    previous_date = project.lead_on
-    for step in passed:
-        if step == Stage.SIGNED:
-            if not project.contract_amount or project.contract_amount <= 0:
-                errors["contract_amount"] = _("signing needs a contract amount above zero")
-            if project.counted_region is None:
-                errors["signing_region"] = _("signing needs the signing city")
-            if previous_date and on < previous_date:
-                errors["on"] = _("the signing date cannot be before the lead was recorded")
-            previous_date = on
-        elif step == Stage.STARTED:
-            if not (project.site_id or project.site_address):
-                errors["site_address"] = _(
-                    "construction needs a site: a registry site or an address"
-                )
-            if project.landing_region_id is None:
-                errors["landing_region"] = _("construction needs the landing area")
-            if project.signed_on and on < project.signed_on and Stage.SIGNED not in passed:
-                errors["on"] = _("construction cannot start before the signing date")
-        elif step == Stage.OPERATING:
-            if project.started_on and on < project.started_on and Stage.STARTED not in passed:
-                errors["on"] = _("operation cannot start before construction started")
+    dates = dict.fromkeys(passed, on)
+    dates[stage] = on
+    errors = stage_errors(project, stage=stage, passed=passed, dates=dates, reason=reason)
     if errors:
+        # The form has one date field: report date problems on it.
+        for field in DATE_FIELD.values():
+            if field in errors:
+                errors["on"] = errors.pop(field)
         raise ValidationError(errors)
-
-    now = timezone.now()
-    for step in passed:
-        if step == Stage.SIGNED:
-            project.signed_on = on
-        elif step == Stage.STARTED:
-            project.started_on = on
-        elif step == Stage.OPERATING:
-            project.operating_on = on
-    if stage == Stage.STALLED:
-        project.stalled_from = from_stage
-    elif from_stage == Stage.STALLED:
-        project.stalled_from = ""
-    project.stage = stage
-    project.stage_reason = reason.strip()[:500] if stage in (Stage.STALLED, Stage.DROPPED) else ""
-    project.stage_changed_at = now
+    events = apply_stage_move(
+        project, stage=stage, passed=passed, dates=dates, reason=reason, user=user
+    )
     project.save()
-    steps = passed or [stage]
-    previous = from_stage
-    for step in steps:
-        _record_event(
-            project=project,
-            from_stage=previous,
-            to_stage=step,
-            on=on,
-            reason=reason if step == stage else "",
-            now=now,
-            user=user,
-        )
-        previous = step
+    StageEvent.objects.bulk_create(events)
     return project
 
 

@@ -24,7 +24,9 @@ def bearer(raw: str) -> Client:
     "path", ["/api/me", "/api/enterprises", "/api/regions", "/api/sites", "/api/chain/tree"]
 )
 def test_no_credentials_is_401(path):
-    assert Client().get(path).status_code == 401
+    response = Client().get(path)
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Authentication required: send an API token or sign in."}
 
 
 def test_token_identifies_the_user(people):
@@ -58,7 +60,7 @@ def test_bad_tokens_fail(people, problem):
         raw = ""
     response = bearer(raw).get("/api/me")
     assert response.status_code == 401
-    assert "detail" in response.json()
+    assert response.json() == {"detail": "Invalid, revoked or expired API token."}
 
 
 def test_a_bad_token_is_not_rescued_by_a_session(people):

@@ -12,6 +12,7 @@ from django.db import IntegrityError, models
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
+from ninja.errors import AuthenticationError
 from ninja.pagination import PageNumberPagination
 from ninja.renderers import JSONRenderer
 from pydantic import BeforeValidator, WithJsonSchema
@@ -142,6 +143,13 @@ def install_error_handlers(api) -> None:
         detail = _("This conflicts with an existing record.")
         return api.create_response(request, {"detail": detail}, status=409)
 
+    def unauthenticated(request, exc):
+        detail = exc.message
+        if detail == AuthenticationError().message:  # ninja's untranslated default
+            detail = _("Authentication required: send an API token or sign in.")
+        return api.create_response(request, {"detail": detail}, status=exc.status_code)
+
+    api.add_exception_handler(AuthenticationError, unauthenticated)
     api.add_exception_handler(DjangoValidationError, validation)
     api.add_exception_handler(ProtectedError, protected)
     api.add_exception_handler(RestrictedError, protected)

@@ -8,6 +8,8 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         # `clusterhub import projects FILE` and the import pages find the importer here.
-        from clusterhub.tabular.registry import IMPORTERS
-
+        try:
+            from clusterhub.tabular.registry import IMPORTERS
+        except ImportError:  # the import engine is optional for the rest of the app
+            return
         IMPORTERS.setdefault("projects", "clusterhub.projects.importers.ProjectImporter")

@@ -278,19 +278,27 @@ class KpiLine:
     def status_label(self) -> str:
         return str(STATUS_LABELS[self.status])
 
+    def _text(self, value: Decimal | None) -> str | None:
+        """Yuan with two places; counts as whole numbers (the expected count keeps two)."""
+        if value is None:
+            return None
+        if self.is_money or value != value.to_integral_value():
+            return str(Decimal(value).quantize(Decimal("0.01")))
+        return str(int(value))
+
     def as_dict(self) -> dict:
         return {
             "metric": self.metric,
             "label": str(self.label),
             "segment": self.segment,
             "unit": "yuan" if self.is_money else "projects",
-            "target": str(self.target) if self.target is not None else None,
-            "actual": str(self.actual),
+            "target": self._text(self.target),
+            "actual": self._text(self.actual),
             "progress": round(self.progress, 4) if self.progress is not None else None,
             "year_elapsed": round(self.elapsed, 4),
-            "expected_by_now": str(self.expected_by_now) if self.target is not None else None,
+            "expected_by_now": self._text(self.expected_by_now),
             "pace": round(self.pace, 4) if self.pace is not None else None,
-            "gap": str(self.gap) if self.gap is not None else None,
+            "gap": self._text(self.gap),
             "status": self.status,
         }
 

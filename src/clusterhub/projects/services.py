@@ -877,3 +877,55 @@ def alerts_for_owner(*, user, today: datetime.date | None = None) -> list[Alert]
 
     projects = Project.objects.restrict(user, "view").filter(Q(owner=user) | Q(secretary=user))
     return alerts_for(projects=projects, today=today)
+
+
+# ---------------------------------------------------------------------------------------------
+# Targets
+
+
+@transaction.atomic
+def set_target(
+    *,
+    user,
+    scope,
+    year: int,
+    metric: str,
+    value,
+    segment: str = "",
+    note: str = "",
+):
+    """Create or change the target of a scope (see kpis.resolve_scope), segment, year, metric.
+
+    A cluster target needs a province-wide scope (or a data steward); a city or park target an
+    officer of that city."""
+    from .choices import Metric, ScopeKind
+    from .models import Target
+
+    if metric not in Metric.values:
+        raise ValidationError({"metric": _("unknown metric “%(m)s”") % {"m": metric}})
+    amount = to_yuan(value, field="value")
+    if amount is None:
+        raise ValidationError({"value": _("give the target value")})
+    region = None if scope.kind == ScopeKind.PARK else scope.region
+    if scope.kind == ScopeKind.CLUSTER and region is None:
+        from clusterhub.geo.models import Region
+
+        region = Region.objects.filter(parent__isnull=True).order_by("code").first()
+    if user is not None:
+        access = get_access(user)
+        area = scope.park.region if scope.park is not None else region
+        if not (access.is_data_steward() or (area and access.covers_region(area, "change"))):
+            raise ProjectPermissionError(
+                _("You may only set targets for your own area (%(area)s is outside it).")
+                % {"area": area or _("the cluster")}
+            )
+    target, _created = Target.objects.update_or_create(
+        scope_kind=scope.kind,
+        region=region,
+        park=scope.park,
+        segment=segment or "",
+        year=year,
+        metric=metric,
+        defaults={"value": amount, "note": note},
+    )
+    return target

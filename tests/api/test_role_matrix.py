@@ -194,3 +194,33 @@ def test_supplier_edits_its_own_profile_and_adds_its_plant(as_user, people, jili
         content_type="application/json",
     )
     assert response.status_code == 201, response.content
+
+
+def test_related_records_one_may_not_see_are_not_named(as_user, records, jilin):
+    """A public link to a Changchun confidential customer, and a company whose group is one:
+    a Siping officer sees the link and the company, but not who the hidden party is."""
+    from ..factories import EnterpriseFactory, SupplyLinkFactory
+
+    secret = records[("confidential", "changchun")]["enterprise"]
+    supplier = records[("public", "siping")]["enterprise"]
+    link = SupplyLinkFactory(
+        supplier=supplier, customer=secret, chain_node=records["node"], confidentiality="public"
+    )
+    member = EnterpriseFactory(name="集团成员", home_region=jilin["siping"], group=secret)
+
+    siping = as_user("siping_officer")
+    shown = siping.get(f"/api/chain/links/{link.pk}").json()
+    assert (shown["supplier"], shown["customer"], shown["customer_name"]) == (
+        supplier.public_id,
+        None,
+        None,
+    )
+    listed = siping.get("/api/chain/links", {"supplier": supplier.public_id}).json()
+    assert secret.name not in str(listed)
+    assert siping.get(f"/api/enterprises/{member.public_id}").json()["group"] is None
+
+    changchun = as_user("changchun_officer")
+    assert changchun.get(f"/api/chain/links/{link.pk}").json()["customer"] == secret.public_id
+    assert changchun.get(f"/api/enterprises/{member.public_id}").json()["group"] == (
+        secret.public_id
+    )

@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from clusterhub.core.api_auth import ensure_may_create, get_for, get_visible
+from clusterhub.core.api_auth import can_view, ensure_may_create, get_for, get_visible
 from clusterhub.core.api_common import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -15,7 +15,7 @@ from clusterhub.core.api_common import (
     ordered,
 )
 from clusterhub.enterprises.api import enterprise_from_public_id
-from clusterhub.enterprises.models import Site
+from clusterhub.enterprises.models import Enterprise, Site
 
 from .filters import filter_chain_nodes, filter_supply_links
 from .models import ChainNode, SupplyLink
@@ -78,8 +78,11 @@ def tree(request, filters: Query[ChainTreeFilters]):
 # Supply links ------------------------------------------------------------------------------
 
 
-def _link_queryset():
-    return SupplyLink.objects.select_related("supplier", "customer", "chain_node")
+def _link_queryset(request):
+    return SupplyLink.objects.select_related("supplier", "customer", "chain_node").annotate(
+        supplier_visible=can_view(request, Enterprise, "supplier_id"),
+        customer_visible=can_view(request, Enterprise, "customer_id"),
+    )
 
 
 def _site_from_id(request, site_id: int | None, field: str):
@@ -111,7 +114,7 @@ def _apply_link(request, link: SupplyLink, data: dict) -> None:
 @router.get("/links", response=list[SupplyLinkOut], summary="List supply links")
 @paginate(Pagination)
 def list_links(request, filters: Query[SupplyLinkFilters]):
-    queryset = _link_queryset().restrict(request.auth, "view")
+    queryset = _link_queryset(request).restrict(request.auth, "view")
     queryset = filter_supply_links(queryset, **filter_params(filters, "ordering"))
     return ordered(queryset, filters.ordering, ("-year", "supplier__name"))
 
@@ -120,7 +123,7 @@ def list_links(request, filters: Query[SupplyLinkFilters]):
     "/links/{int:link_id}", response={200: SupplyLinkOut, **READ_ERRORS}, summary="Get a link"
 )
 def get_link(request, link_id: int):
-    return get_visible(request, _link_queryset(), pk=link_id)
+    return get_visible(request, _link_queryset(request), pk=link_id)
 
 
 @router.post("/links", response={201: SupplyLinkOut, **WRITE_ERRORS}, summary="Create a link")
@@ -131,26 +134,26 @@ def create_link(request, payload: SupplyLinkCreate):
     _apply_link(request, link, payload.model_dump(exclude_unset=True))
     ensure_may_create(request, region=link.supplier.home_region, owner=link.supplier)
     save_supply_link(link=link)
-    return Status(201, _link_queryset().get(pk=link.pk))
+    return Status(201, _link_queryset(request).get(pk=link.pk))
 
 
 @router.patch(
     "/links/{int:link_id}", response={200: SupplyLinkOut, **WRITE_ERRORS}, summary="Update a link"
 )
 def update_link(request, link_id: int, payload: SupplyLinkPatch):
-    link = get_for(request, _link_queryset(), "change", pk=link_id)
+    link = get_for(request, _link_queryset(request), "change", pk=link_id)
     old_supplier_id = link.supplier_id
     _apply_link(request, link, payload.model_dump(exclude_unset=True))
     if link.supplier_id != old_supplier_id:
         ensure_may_create(request, region=link.supplier.home_region, owner=link.supplier)
     save_supply_link(link=link)
-    return _link_queryset().get(pk=link.pk)
+    return _link_queryset(request).get(pk=link.pk)
 
 
 @router.delete(
     "/links/{int:link_id}", response={204: None, **WRITE_ERRORS}, summary="Delete a link"
 )
 def remove_link(request, link_id: int):
-    link = get_for(request, _link_queryset(), "delete", pk=link_id)
+    link = get_for(request, _link_queryset(request), "delete", pk=link_id)
     delete_supply_link(link=link)
     return Status(204, None)

@@ -93,12 +93,14 @@ class ChainTreeFilters(Schema):
 
 
 class SupplyLinkOut(Schema):
+    """A party you may not see (a confidential enterprise outside your scope) is null."""
+
     id: int
-    supplier: str = Field(description="Public id of the supplier.")
-    supplier_name: str
+    supplier: str | None = Field(description="Public id of the supplier.")
+    supplier_name: str | None
     supplier_site: int | None = Field(None, alias="supplier_site_id")
-    customer: str = Field(description="Public id of the customer.")
-    customer_name: str
+    customer: str | None = Field(description="Public id of the customer.")
+    customer_name: str | None
     customer_site: int | None = Field(None, alias="customer_site_id")
     chain_node: str = Field(description="Chain node code.")
     chain_node_name: str
@@ -110,20 +112,34 @@ class SupplyLinkOut(Schema):
     updated: datetime.datetime
 
     @staticmethod
-    def resolve_supplier(obj) -> str:
-        return obj.supplier.public_id
+    def _party(obj, role: str, attribute: str):
+        if not getattr(obj, f"{role}_visible", False):
+            return None
+        return getattr(getattr(obj, role), attribute)
 
     @staticmethod
-    def resolve_supplier_name(obj) -> str:
-        return obj.supplier.name
+    def resolve_supplier(obj) -> str | None:
+        return SupplyLinkOut._party(obj, "supplier", "public_id")
 
     @staticmethod
-    def resolve_customer(obj) -> str:
-        return obj.customer.public_id
+    def resolve_supplier_name(obj) -> str | None:
+        return SupplyLinkOut._party(obj, "supplier", "name")
 
     @staticmethod
-    def resolve_customer_name(obj) -> str:
-        return obj.customer.name
+    def resolve_supplier_site(obj) -> int | None:
+        return obj.supplier_site_id if getattr(obj, "supplier_visible", False) else None
+
+    @staticmethod
+    def resolve_customer(obj) -> str | None:
+        return SupplyLinkOut._party(obj, "customer", "public_id")
+
+    @staticmethod
+    def resolve_customer_name(obj) -> str | None:
+        return SupplyLinkOut._party(obj, "customer", "name")
+
+    @staticmethod
+    def resolve_customer_site(obj) -> int | None:
+        return obj.customer_site_id if getattr(obj, "customer_visible", False) else None
 
     @staticmethod
     def resolve_chain_node(obj) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
@@ -106,6 +107,14 @@ def get_for(request, queryset, action: str, **lookup):
     if action != "view":
         ensure_allowed(request, obj, action)
     return obj
+
+
+def can_view(request, model, outer_field: str) -> Exists:
+    """An annotation: may the caller view the `model` row that `outer_field` points to? Used to
+    hide the names of related records the caller may not see (a confidential customer named on
+    an internal supply link)."""
+    visible = model.objects.restrict(request.auth, "view").filter(pk=OuterRef(outer_field))
+    return Exists(visible)
 
 
 def ensure_may_create(request, *, region, owner=None) -> None:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from clusterhub.core.api_auth import ensure_may_create, get_for, get_visible
+from clusterhub.core.api_auth import can_view, ensure_may_create, get_for, get_visible
 from clusterhub.core.api_common import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -53,13 +53,17 @@ def enterprise_from_public_id(request, public_id: str, field: str) -> Enterprise
 # Enterprises -------------------------------------------------------------------------------
 
 
-def _enterprise_queryset():
-    return Enterprise.objects.select_related("home_region", "group")
+def _enterprise_queryset(request):
+    return Enterprise.objects.select_related("home_region", "group").annotate(
+        group_visible=can_view(request, Enterprise, "group_id")
+    )
 
 
 def _enterprise_detail(request, enterprise: Enterprise, warnings=()) -> Enterprise:
     enterprise = (
-        _enterprise_queryset().prefetch_related("aliases", "certifications").get(pk=enterprise.pk)
+        _enterprise_queryset(request)
+        .prefetch_related("aliases", "certifications")
+        .get(pk=enterprise.pk)
     )
     enterprise.visible_sites = list(
         Site.objects.restrict(request.auth, "view")
@@ -95,7 +99,7 @@ def _apply_enterprise(request, enterprise: Enterprise, data: dict) -> tuple[list
 @enterprises.get("", response=list[EnterpriseOut], summary="List enterprises")
 @paginate(Pagination)
 def list_enterprises(request, filters: Query[EnterpriseFilters]):
-    queryset = _enterprise_queryset().restrict(request.auth, "view")
+    queryset = _enterprise_queryset(request).restrict(request.auth, "view")
     queryset = filter_enterprises(queryset, **filter_params(filters, "ordering"))
     return ordered(queryset, filters.ordering, ("name",))
 

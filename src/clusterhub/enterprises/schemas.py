@@ -66,7 +66,9 @@ class EnterpriseOut(Schema):
     size: EnterpriseSize | Literal[""]
     stock_code: str
     home_region: str | None = Field(None, description="Code of the region of registration.")
-    group: str | None = Field(None, description="Public id of the parent group.")
+    group: str | None = Field(
+        None, description="Public id of the parent group (null if you may not see it)."
+    )
     confidentiality: Confidentiality
     is_synthetic: bool
     updated: datetime.datetime
@@ -77,7 +79,10 @@ class EnterpriseOut(Schema):
 
     @staticmethod
     def resolve_group(obj) -> str | None:
-        return obj.group.public_id if obj.group_id else None
+        # A group the caller may not see is not named.
+        if obj.group_id and getattr(obj, "group_visible", False):
+            return obj.group.public_id
+        return None
 
 
 class EnterpriseDetail(EnterpriseOut):

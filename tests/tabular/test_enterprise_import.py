@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.test import override_settings
 
+from clusterhub.core.changelog import history_for
 from clusterhub.core.choices import ChangeAction, ChangeSource
 from clusterhub.core.models import ObjectChange
 from clusterhub.enterprises.models import Enterprise, EnterpriseAlias, Site
@@ -239,7 +240,7 @@ def test_reimport_updates_by_credit_code_and_logs_the_update(registry, admin_use
     assert fuwei.name == "长春富维汽车零部件股份有限公司"
     assert fuwei.annual_revenue == Decimal("50000000.00")
     assert EnterpriseAlias.objects.filter(enterprise=fuwei).count() == 2  # not duplicated
-    change = ObjectChange.objects.filter(object_id=str(fuwei.pk), action=ChangeAction.UPDATE).get()
+    change = history_for(fuwei).get(action=ChangeAction.UPDATE)
     assert change.source == ChangeSource.IMPORT
     assert change.user == admin_user
     assert change.before["name"] == "长春富维汽车零部件有限公司"

@@ -28,6 +28,7 @@ from clusterhub.tabular.columns import (
 from clusterhub.tabular.engine import Importer
 
 from .models import ChainNode, SupplyLink
+from .services import save_supply_link
 
 
 class ChainNodeLookup(Lookup):
@@ -227,6 +228,4 @@ class SupplyLinkImporter(Importer):
         return None
 
     def apply_row(self, row, ctx):
-        link = row.instance  # validated in check_batch; the database constraints guard the rest
-        link.save()
-        return link
+        return save_supply_link(link=row.instance)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -32,7 +33,7 @@ from clusterhub.tabular.engine import Importer
 
 from .choices import AliasKind, EnterpriseKind, EnterpriseSize, Ownership, SiteKind
 from .models import Enterprise, EnterpriseAlias, Site
-from .services import save_enterprise
+from .services import save_enterprise, save_site
 from .validators import normalise_uscc, uscc_problem
 
 KIND_ZH = {
@@ -74,6 +75,7 @@ DATUM_ZH = {
     "GCJ-02": ["GCJ-02", "GCJ02", "火星坐标", "国测局坐标", "高德", "腾讯"],
     "WGS-84": ["WGS-84", "WGS84", "GPS"],
 }
+SITE_FIELD_COLUMNS = {"name": "site_name", "kind": "site_kind", "region": "site_region"}
 PUBLIC_ID = re.compile(r"^E[0-9A-Z]{9}$")
 
 
@@ -710,7 +712,16 @@ class EnterpriseImporter(Importer):
             save_enterprise(enterprise=enterprise, aliases=aliases)
         site = row.extra.get("site")
         if site is not None:
-            site.enterprise = enterprise  # validated in check_batch
-            site.save()
+            site.enterprise = enterprise
+            try:
+                save_site(site=site)
+            except ValidationError as error:
+                # Name the file's site columns, not the enterprise's.
+                raise ValidationError(
+                    {
+                        SITE_FIELD_COLUMNS.get(field, field): messages
+                        for field, messages in error.message_dict.items()
+                    }
+                )
         ctx.cache["written"][row.number] = enterprise
         return enterprise

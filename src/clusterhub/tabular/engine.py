@@ -356,7 +356,9 @@ class ImportRun:
                 from .columns import unit_of
 
                 unit = unit_of(header) or column.default_unit()
-            seen[column.key] = BoundColumn(column, index, str(header).strip(), letter, unit)
+            # As written, on one line: "*企业名称\nRegistered name" -> "*企业名称 / Registered name".
+            written = " / ".join(p.strip() for p in str(header).strip().splitlines() if p.strip())
+            seen[column.key] = BoundColumn(column, index, written, letter, unit)
         for column in self.importer.columns:
             if column.required and column.key not in seen:
                 self.file_errors.append(

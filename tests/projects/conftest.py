@@ -35,7 +35,7 @@ def make_project(people, jilin, investor):
             user=None,
             name=name,
             investor=kwargs.pop("investor", investor),
-            origin_kind=OriginKind.VISIT,
+            origin_kind=kwargs.pop("origin_kind", OriginKind.VISIT),
             signing_region=jilin[city],
             confidentiality=confidentiality,
             lead_on=kwargs.pop("lead_on", datetime.date(2024, 1, 10)),

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "dashboards"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.CockpitView.as_view(), name="cockpit"),
+    path("briefing/", views.BriefingView.as_view(), name="briefing"),
+    path("briefing.pdf", views.BriefingPdfView.as_view(), name="briefing_pdf"),
+]

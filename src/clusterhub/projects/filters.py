@@ -54,6 +54,7 @@ def filter_projects(
     park: str | None = None,
     segment: str | None = None,
     origin_kind: str | None = None,
+    origin_reference: str | None = None,
     investor: str | None = None,
     owner: int | None = None,
     confidentiality: str | None = None,
@@ -91,6 +92,8 @@ def filter_projects(
         queryset = queryset.filter(segment=segment)
     if origin_kind:
         queryset = queryset.filter(origin_kind=origin_kind)
+    if origin_reference:
+        queryset = queryset.filter(origin_reference=origin_reference)
     if investor:
         queryset = queryset.filter(investor__public_id=investor)
     if owner:

@@ -69,19 +69,8 @@ class ProjectFilterForm(FilterForm):
     )
     mine = forms.BooleanField(label=gettext_lazy("Mine only"), required=False)
     # Drill-down filters from the cockpit: carried in the URL, not shown as inputs.
-    hidden_names = (
-        "park",
-        "investor",
-        "confidentiality",
-        "chain_node",
-        "signed_month",
-        "started_year",
-        "started_month",
-        "operating_year",
-        "funds_year",
-        "stale",
-        "overdue",
-        "synthetic",
+    origin_reference = forms.CharField(
+        label=gettext_lazy("From"), required=False, max_length=300, widget=forms.HiddenInput
     )
     park = forms.CharField(label=gettext_lazy("Park"), required=False, widget=forms.HiddenInput)
     investor = forms.CharField(

@@ -62,6 +62,17 @@ ACTIVITY_WEIGHTS = {
 }
 
 
+def cluster_cities() -> QuerySet:
+    """The prefectures of the cluster's province (settings.CLUSTERHUB_CLUSTER_REGION, default
+    Jilin 220000); regions elsewhere (suppliers' home cities) are not ranked."""
+    from django.conf import settings
+
+    from clusterhub.geo.models import Region
+
+    code = getattr(settings, "CLUSTERHUB_CLUSTER_REGION", "220000")
+    return Region.objects.filter(level="prefecture", parent__code=code).order_by("code")
+
+
 def visible_projects(user) -> QuerySet:
     if user is None:
         return Project.objects.all()
@@ -472,7 +483,6 @@ def activity_index(
 ) -> list[ActivityWeek]:
     """Per city and ISO week: signings, starts, visits, events and meetings, each scored against
     the busiest city of that week and weighted (ACTIVITY_WEIGHTS) into 0-100. Three queries."""
-    from clusterhub.geo.models import Region
 
     as_of = as_of or timezone.localdate()
     first = _week_start(as_of) - datetime.timedelta(weeks=weeks - 1)
@@ -503,7 +513,7 @@ def activity_index(
         code = city_code_of(row["region__path"])
         counts[(_as_date(row["week"]), code)][kinds[row["kind"]]] += row["n"]
     # Activities are keyed by city code, projects by city id: bring both to Region objects.
-    all_cities = Region.objects.filter(level="prefecture")
+    all_cities = cluster_cities()
     if cities is not None:
         all_cities = all_cities.filter(pk__in=[c.pk for c in cities])
     by_id = {c.pk: c for c in all_cities}

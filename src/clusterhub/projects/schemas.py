@@ -266,6 +266,7 @@ class ProjectFilters(Schema):
     park: str | None = None
     segment: Segment | None = None
     origin_kind: OriginKind | None = None
+    origin_reference: str | None = Field(None, description="Exactly this origin reference.")
     investor: str | None = Field(None, description="Public id of the investor.")
     confidentiality: Confidentiality | None = None
     chain_node: str | None = None

@@ -307,7 +307,7 @@ class TargetsView(LoginRequiredMixin, View):
         except UnknownScope:
             raise Http404
         report = kpi_report(user=request.user, scope=scope, year=year)
-        from clusterhub.geo.models import Region
+        from .kpis import cluster_cities
 
         return render(
             request,
@@ -316,7 +316,7 @@ class TargetsView(LoginRequiredMixin, View):
                 "report": report,
                 "year": year,
                 "years": list(range(2020, timezone.localdate().year + 2)),
-                "cities": Region.objects.filter(level="prefecture").order_by("code"),
+                "cities": cluster_cities(),
                 "scope_code": scope.code,
                 "counting_rule": COUNTING_RULE,
             },

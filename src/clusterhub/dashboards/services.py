@@ -1,0 +1,301 @@
+"""The cockpit (驾驶舱): the cluster's goals and the gap to them, the funnel by stage, the map of
+projects by city, the city ranking, the trend by month, stalled projects and overdue milestones,
+signings by promotion event. Every figure carries the filter of the project list behind it, so a
+click drills down to the projects.
+
+Everything reads through `Project.objects.restrict(user, "view")` and runs a fixed number of
+queries whatever the number of projects.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+
+from clusterhub.projects.choices import PIPELINE, Metric, OriginKind, ProblemStatus, Stage
+from clusterhub.projects.filters import overdue_condition, stale_condition
+from clusterhub.projects.kpis import (
+    COUNTING_RULE,
+    activity_index,
+    city_ranking,
+    cluster_cities,
+    kpi_report,
+    monthly_trend,
+    red_and_black_lists,
+    resolve_scope,
+    visible_projects,
+)
+from clusterhub.projects.models import Milestone, Problem
+
+# The metric's drill-down: which project-list filter gives the projects behind the figure.
+METRIC_FILTER = {
+    Metric.PROJECTS_SIGNED: "signed_year",
+    Metric.CONTRACT_AMOUNT: "signed_year",
+    Metric.FUNDS_ARRIVED: "funds_year",
+    Metric.PROJECTS_STARTED: "started_year",
+    Metric.PROJECTS_OPERATING: "operating_year",
+}
+
+
+def projects_url(**params) -> str:
+    """The project list filtered by `params` (None values left out)."""
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    base = reverse("projects:list")
+    return f"{base}?{query}" if query else base
+
+
+def yi(value) -> float:
+    """Yuan as 亿元, for charts."""
+    return round(float(Decimal(value or 0) / Decimal(100_000_000)), 2)
+
+
+@dataclass
+class Cockpit:
+    year: int
+    as_of: datetime.date
+    scope_label: str
+    goals: list
+    funnel: list
+    cities: list
+    ranking: list
+    red: list
+    black: list
+    trend: list
+    stalled: list
+    stalled_count: int
+    overdue: list
+    overdue_count: int
+    stale_count: int
+    events: list
+    activity: list
+    totals: dict
+    counting_rule: str
+
+    def chart_data(self) -> dict:
+        """What the page's ECharts draw (JSON-ready)."""
+        return {
+            "funnel": [
+                {"name": f["label"], "value": f["count"], "url": f["url"]} for f in self.funnel
+            ],
+            "map": [
+                {
+                    "name": c["name"],
+                    "value": [c["lon"], c["lat"], c["count"]],
+                    "amount": c["amount_yi"],
+                    "url": c["url"],
+                }
+                for c in self.cities
+                if c["lon"] is not None
+            ],
+            "trend": {
+                "months": [t["label"] for t in self.trend],
+                "signed": [t["signed"] for t in self.trend],
+                "amount": [t["amount_yi"] for t in self.trend],
+                "started": [t["started"] for t in self.trend],
+                "urls": [t["url"] for t in self.trend],
+            },
+            "ranking": {
+                "cities": [r["name"] for r in self.ranking],
+                "scores": [r["score_percent"] for r in self.ranking],
+                "urls": [r["url"] for r in self.ranking],
+            },
+        }
+
+
+def funnel(projects, year: int | None = None) -> list[dict]:
+    """Projects by stage today, with their amounts (one query)."""
+    rows = {
+        row["stage"]: row
+        for row in projects.values("stage").annotate(
+            n=Count("pk"), amount=Sum("contract_amount"), planned=Sum("planned_investment")
+        )
+    }
+    result = []
+    for stage in [*PIPELINE, Stage.STALLED, Stage.DROPPED]:
+        row = rows.get(stage, {})
+        result.append(
+            {
+                "stage": stage,
+                "label": str(Stage(stage).label),
+                "count": row.get("n", 0),
+                "amount": row.get("amount") or Decimal(0),
+                "planned": row.get("planned") or Decimal(0),
+                "url": projects_url(stage=stage),
+            }
+        )
+    return result
+
+
+def cities(projects, year: int, as_of: datetime.date) -> list[dict]:
+    """Per prefecture: projects counted there, active ones, signed this year and the amounts, with
+    the city's centroid for the point map (two queries)."""
+    start = datetime.date(year, 1, 1)
+    signed = Q(signed_on__gte=start, signed_on__lte=as_of)
+    rows = {
+        row["city_id"]: row
+        for row in projects.filter(city__isnull=False)
+        .values("city_id")
+        .annotate(
+            n=Count("pk"),
+            active=Count(
+                "pk", filter=Q(stage__in=[Stage.NEGOTIATING, Stage.SIGNED, Stage.STARTED])
+            ),
+            signed=Count("pk", filter=signed),
+            amount=Sum("contract_amount", filter=signed),
+            total_amount=Sum("contract_amount"),
+        )
+    }
+    result = []
+    for region in cluster_cities():
+        row = rows.get(region.pk, {})
+        result.append(
+            {
+                "code": region.code,
+                "name": region.display_name,
+                "lon": float(region.longitude) if region.longitude is not None else None,
+                "lat": float(region.latitude) if region.latitude is not None else None,
+                "count": row.get("n", 0),
+                "active": row.get("active", 0),
+                "signed": row.get("signed", 0),
+                "amount": row.get("amount") or Decimal(0),
+                "amount_yi": yi(row.get("amount")),
+                "total_amount": row.get("total_amount") or Decimal(0),
+                "url": projects_url(region=region.code),
+                "signed_url": projects_url(region=region.code, signed_year=year),
+            }
+        )
+    return result
+
+
+def promotion_events(projects, limit: int = 6) -> list[dict]:
+    """Signings grouped by the promotion event they came from (one query)."""
+    rows = (
+        projects.filter(origin_kind=OriginKind.EVENT, signed_on__isnull=False)
+        .exclude(origin_reference="")
+        .values("origin_reference")
+        .annotate(n=Count("pk"), amount=Sum("contract_amount"))
+        .order_by("-amount")[:limit]
+    )
+    return [
+        {
+            "name": row["origin_reference"],
+            "count": row["n"],
+            "amount": row["amount"] or Decimal(0),
+            "url": projects_url(origin_reference=row["origin_reference"]),
+        }
+        for row in rows
+    ]
+
+
+def build_cockpit(*, user, year: int | None = None, as_of: datetime.date | None = None):
+    as_of = as_of or timezone.localdate()
+    year = year or as_of.year
+    if year < as_of.year:
+        as_of = datetime.date(year, 12, 31)  # a past year is seen as it ended
+    projects = visible_projects(user)
+    scope = resolve_scope("cluster")
+    report = kpi_report(user=user, scope=scope, year=year, as_of=as_of)
+    goals = []
+    for line in report.lines:
+        if line.segment:
+            continue
+        drill = METRIC_FILTER.get(line.metric)
+        goals.append(
+            {
+                "line": line,
+                "url": projects_url(**{drill: year}) if drill else "",
+            }
+        )
+    ranking = city_ranking(user=user, year=year, as_of=as_of)
+    red, black = red_and_black_lists(ranking)
+    ranking_rows = [
+        {
+            "rank": r.rank,
+            "code": r.city.code,
+            "name": r.city.display_name,
+            "score": r.score,
+            "score_percent": round(r.score * 100) if r.score is not None else 0,
+            "list": r.list_name,
+            "lines": r.lines,
+            "url": projects_url(region=r.city.code, signed_year=year),
+        }
+        for r in ranking
+    ]
+    trend = [
+        {
+            **row,
+            "label": row["month"].strftime("%Y-%m"),
+            "amount_yi": yi(row["amount"]),
+            "url": projects_url(signed_month=row["month"].strftime("%Y-%m")),
+        }
+        for row in monthly_trend(projects=projects, months=24, as_of=as_of)
+    ]
+    today = timezone.localdate()
+    stalled_qs = projects.filter(stage=Stage.STALLED)
+    stalled = list(
+        stalled_qs.select_related("city", "investor").order_by("stage_changed_at", "pk")[:8]
+    )
+    overdue_milestones = Milestone.objects.filter(
+        project__in=projects.values("pk"), done_on__isnull=True, due_on__lt=today
+    )
+    overdue = list(overdue_milestones.select_related("project__city").order_by("due_on", "pk")[:8])
+    counts = projects.aggregate(
+        total=Count("pk"),
+        stale=Count("pk", filter=stale_condition()),
+        overdue=Count("pk", filter=overdue_condition(today)),
+        stalled=Count("pk", filter=Q(stage=Stage.STALLED)),
+        amount=Sum(
+            "contract_amount", filter=Q(stage__in=[Stage.SIGNED, Stage.STARTED, Stage.OPERATING])
+        ),
+    )
+    weeks = activity_index(user=user, weeks=8, as_of=as_of)
+    latest = max((w.week for w in weeks), default=None)
+    activity = []
+    for row in weeks:
+        if row.week == latest:
+            history = [w.index for w in weeks if w.city.pk == row.city.pk]
+            activity.append(
+                {
+                    "code": row.city.code,
+                    "name": row.city.display_name,
+                    "index": row.index,
+                    "average": round(sum(history) / len(history), 1) if history else 0,
+                    "counts": row.counts,
+                    "url": projects_url(region=row.city.code),
+                }
+            )
+    activity.sort(key=lambda a: -a["index"])
+    return Cockpit(
+        year=year,
+        as_of=as_of,
+        scope_label=scope.label,
+        goals=goals,
+        funnel=funnel(projects),
+        cities=cities(projects, year, as_of),
+        ranking=ranking_rows,
+        red=[r.city.display_name for r in red],
+        black=[r.city.display_name for r in black],
+        trend=trend,
+        stalled=stalled,
+        stalled_count=counts["stalled"],
+        overdue=overdue,
+        overdue_count=overdue_milestones.count(),
+        stale_count=counts["stale"],
+        events=promotion_events(projects),
+        activity=activity,
+        totals={
+            "projects": counts["total"],
+            "amount": counts["amount"] or Decimal(0),
+            "overdue_projects": counts["overdue"],
+            "open_problems": Problem.objects.filter(
+                project__in=projects.values("pk"), status=ProblemStatus.OPEN
+            ).count(),
+        },
+        counting_rule=str(COUNTING_RULE),
+    )

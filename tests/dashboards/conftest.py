@@ -1,0 +1,1 @@
+from tests.projects.conftest import investor, make_project, node  # noqa: F401

@@ -224,11 +224,6 @@ def test_filters(officer, jilin):
     assert [s["id"] for s in sites["items"]] == [site_in_siping.pk]
 
 
-@pytest.mark.xfail(
-    connection.vendor == "postgresql",
-    reason="core.filters.NO_PATH is a NUL byte, which PostgreSQL refuses in text (reported)",
-    strict=False,
-)
 def test_unknown_region_code_filters_to_nothing(officer, jilin):
     EnterpriseFactory(name="长春某企业", home_region=jilin["changchun"])
     response = officer.get("/api/enterprises", {"region": "999999"})

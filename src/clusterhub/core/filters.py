@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 # A path no record has: an unknown code filters to nothing instead of being ignored.
-NO_PATH = "\x00"
+NO_PATH = "//"
 
 
 def path_of(model, code: str | None) -> str | None:

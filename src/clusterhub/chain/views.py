@@ -96,8 +96,11 @@ class ChainIndexView(FilteredListView):
             roots = [item for item in tree if item["node"].segment == value]
             segments.append({"value": value, "label": label, "roots": roots})
         access = get_access(user)
+        parts = [s for s in segments if s["value"] == Segment.PARTS]
+        others = [s for s in segments if s["value"] != Segment.PARTS]
         return {
             "segments": segments,
+            "segment_columns": [parts, others],
             "counts": counts,
             "node_total": len(nodes),
             "echarts_tree": {"name": str(_root_label()), "children": _echarts_data(tree)},

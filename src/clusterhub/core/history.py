@@ -12,6 +12,7 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
+from django.utils.text import capfirst
 
 from .access import get_access
 from .choices import ChangeAction
@@ -77,7 +78,7 @@ class _Resolver:
                 queryset = manager.all()
             obj = queryset.filter(pk=value).first()
             label = getattr(obj, "display_name", None) or str(obj) if obj is not None else None
-            self.cache[key] = f"{label} (#{value})" if label else f"#{value}"
+            self.cache[key] = label or f"#{value}"
         return self.cache[key]
 
 
@@ -130,5 +131,7 @@ def with_rows(changes, user) -> list:
     for change in changes:
         change.rows = change_rows(change, resolver=resolver)
         model = change.content_type.model_class()
-        change.model_label = model._meta.verbose_name if model else change.content_type.model
+        change.model_label = (
+            capfirst(model._meta.verbose_name) if model else change.content_type.model
+        )
     return changes

@@ -106,7 +106,7 @@ def _covered_regions(user, current=None):
 
 
 class EnterpriseForm(StyledModelForm):
-    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
     class Meta:
         model = Enterprise

@@ -43,7 +43,7 @@ class EnterpriseListView(FilteredListView):
     }
     default_sort = "name"
     template_name = "enterprises/enterprise_list.html"
-    select_related = ("home_region", "group")
+    select_related = ("home_region__parent", "group")
 
     def extra_context(self):
         access = get_access(self.request.user)

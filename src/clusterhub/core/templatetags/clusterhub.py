@@ -93,6 +93,17 @@ def display(obj) -> str:
 
 
 @register.filter
+def short_label(obj) -> str:
+    """A compact name for table cells: the short name in Chinese, the English name in English."""
+    if obj is None:
+        return ""
+    short = getattr(obj, "short_name", "") or obj.name
+    if (get_language() or "").startswith("en"):
+        return getattr(obj, "name_en", "") or short
+    return short
+
+
+@register.filter
 def other_name(obj) -> str:
     """The name in the other language, shown as a subtitle."""
     if obj is None:

@@ -178,3 +178,71 @@ def test_profile_shows_memberships_and_scope(world, login):
     html = login(world["people"]["changchun_officer"]).get(reverse("accounts:profile"))
     text = html.content.decode()
     assert "长春市投资促进局" in text and "220100" in text and "Officer" in text
+
+
+def test_steward_creates_a_chain_node_and_edits_a_region(world, login):
+    from clusterhub.chain.models import ChainNode
+
+    client = login(world["people"]["province_admin"])
+    response = client.post(
+        reverse("chain:node_create"),
+        {
+            "code": "PRT.SEAT.FRAME",
+            "name": "座椅骨架",
+            "name_en": "Seat frames",
+            "parent": world["seats"].pk,
+            "segment": "parts",
+            "sort_order": "0",
+        },
+    )
+    assert response.status_code == 302
+    node = ChainNode.objects.get(code="PRT.SEAT.FRAME")
+    assert node.path == "PRT/PRT.SEAT/PRT.SEAT.FRAME/" and node.depth == 2
+    # A node in another segment than its parent is refused.
+    response = client.post(
+        reverse("chain:node_create"),
+        {
+            "code": "X1",
+            "name": "错",
+            "name_en": "Wrong",
+            "parent": world["seats"].pk,
+            "segment": "services",
+            "sort_order": "0",
+        },
+    )
+    assert response.status_code == 200 and "segment" in response.context["form"].errors
+    region = world["chaoyang"]
+    response = client.post(
+        reverse("geo:region_edit", args=[region.code]),
+        {
+            "code": region.code,
+            "name": region.name,
+            "name_en": "Chaoyang District",
+            "level": "county",
+            "parent": world["changchun"].pk,
+            "longitude": "125.29",
+            "latitude": "43.83",
+            "datum": "GCJ-02",
+        },
+    )
+    assert response.status_code == 302
+    detail = client.get(reverse("geo:region_detail", args=[region.code]))
+    assert {row["field"] for row in detail.context["history"][0].rows} >= {"name_en", "datum"}
+
+
+def test_officer_creates_a_park_in_scope_only(world, login):
+    from clusterhub.geo.models import Park
+
+    client = login(world["people"]["changchun_officer"])
+    data = {
+        "code": "P-CC-1",
+        "name": "长春测试园区",
+        "kind": "industrial",
+        "spans": [world["chaoyang"].pk],
+    }
+    response = client.post(reverse("geo:park_create"), {**data, "region": world["siping"].pk})
+    assert response.status_code == 200 and "region" in response.context["form"].errors
+    response = client.post(reverse("geo:park_create"), {**data, "region": world["chaoyang"].pk})
+    assert response.status_code == 302
+    park = Park.objects.get(code="P-CC-1")
+    assert list(park.spans.all()) == [world["chaoyang"]]

@@ -1,0 +1,264 @@
+"""The supplier -> customer graph in compact arrays, and the multi-tier dependency walks.
+
+Nodes are enterprises: dense indexes 0..n-1 of the sorted enterprise ids. Edges are valid links,
+stored twice as CSR (scipy.sparse, int32 indices): "out" from supplier to customer and "in" from
+customer to supplier. A row of the CSR is not an enterprise but a bucket (enterprise, year,
+public), so the edges of one enterprise in one year (or in every year, or public only) are one
+contiguous slice: a walk never reads an edge it will not follow. Duplicate edges inside a bucket
+(one pair, several chain nodes) are merged when the CSR is built.
+
+The walk is a level-synchronous breadth-first search in numpy: each level gathers the edges of the
+whole frontier at once and keeps the enterprises not reached before, so a cycle (A supplies B
+supplies A) ends the walk instead of looping. Arrays are saved as .npy and memory-mapped.
+
+At risk: when a supplier (or one of its sites, or every producer in a region) fails, its customers
+are affected, and so is everyone who buys from an affected enterprise, through any number of tiers.
+An OEM's purchases from a failed or affected supplier are at risk: an upper bound, since a tier-1
+that loses one input is counted as losing all its output. `tier` is the number of supply steps
+from the failure to the OEM (1: the OEM buys from it directly).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from .engine import VALID, Snapshot, one_row
+
+_EDGE_FILES = ("out_indptr", "out_idx", "in_indptr", "in_idx")
+_OEM_COLUMNS = (
+    ("oem_sup", "l.supplier_id"),
+    ("oem_cus", "l.customer_id"),
+    ("oem_cus_site", "coalesce(l.customer_site_id, -1)"),
+    ("oem_sup_site", "coalesce(l.supplier_site_id, -1)"),
+    ("oem_sup_region", "coalesce(l.sup_region_id, -1)"),
+    ("oem_year", "l.year"),
+    ("oem_value", "l.value::DOUBLE"),
+    ("oem_public", "l.public"),
+)
+
+
+def dense_index(ids: np.ndarray, ent_ids: np.ndarray) -> np.ndarray:
+    """Dense indexes of enterprise ids (ent_ids sorted); -1 for ids not in the table."""
+    ids = np.asarray(ids, np.int64)
+    if len(ent_ids) == 0:
+        return np.full(len(ids), -1, np.int32)
+    top = int(ent_ids[-1])
+    if top < 4 * len(ent_ids) + 1_000_000:
+        # Database ids are nearly dense: one gather through a lookup table.
+        lookup = np.full(top + 2, -1, np.int32)
+        lookup[ent_ids] = np.arange(len(ent_ids), dtype=np.int32)
+        return lookup[np.clip(ids, 0, top + 1)]
+    pos = np.minimum(np.searchsorted(ent_ids, ids), len(ent_ids) - 1)
+    return np.where(ent_ids[pos] == ids, pos, -1).astype(np.int32)
+
+
+def build(con, snapshot: Snapshot, *, source: str) -> dict:
+    """Write graph/*.npy for the snapshot from its valid links."""
+    out = snapshot.graph_dir
+    out.mkdir(parents=True, exist_ok=True)
+    ent_ids = np.sort(
+        snapshot.read_table("enterprises", ["id"]).column("id").to_numpy().astype(np.int64)
+    )
+    n = len(ent_ids)
+    first, last = one_row(con, f"SELECT min(year), max(year) FROM {source} l WHERE {VALID}")  # noqa: S608
+    first = int(first) if first is not None else 2000
+    n_years = int(last) - first + 1 if last is not None else 1
+    edges = con.sql(
+        f"SELECT l.supplier_id, l.customer_id, (l.year - {first})::INTEGER, l.public "  # noqa: S608
+        f"FROM {source} l WHERE {VALID}"
+    ).to_arrow_table()
+    sup = dense_index(edges.column(0).to_numpy(), ent_ids)
+    cus = dense_index(edges.column(1).to_numpy(), ent_ids)
+    bucket = edges.column(2).to_numpy().astype(np.int64) * 2 + edges.column(3).to_numpy()
+    del edges
+    keep = (sup >= 0) & (cus >= 0)
+    sup, cus, bucket = sup[keep], cus[keep], bucket[keep]
+    buckets = n_years * 2
+    for direction, src, dst in (("out", sup, cus), ("in", cus, sup)):
+        rows = src.astype(np.int64) * buckets + bucket
+        matrix = sp.coo_array(
+            (np.ones(len(rows), np.bool_), (rows, dst)), shape=(n * buckets, max(n, 1))
+        ).tocsr()  # counting sort by bucket; duplicate edges merged
+        np.save(out / f"{direction}_indptr.npy", matrix.indptr)
+        np.save(out / f"{direction}_idx.npy", matrix.indices.astype(np.int32, copy=False))
+        del matrix, rows
+    del sup, cus, bucket
+    # The OEMs' own purchases, for the share of their buying at risk.
+    columns = ", ".join(sql for _, sql in _OEM_COLUMNS)
+    oem = con.sql(f"SELECT {columns} FROM {source} l WHERE {VALID} AND l.to_oem").to_arrow_table()  # noqa: S608
+    for i, (name, _) in enumerate(_OEM_COLUMNS):
+        column = oem.column(i).to_numpy()
+        if name in ("oem_sup", "oem_cus"):
+            column = dense_index(column, ent_ids)
+        np.save(out / f"{name}.npy", column)
+    np.save(out / "ent_ids.npy", ent_ids)
+    meta = {"enterprises": n, "first_year": first, "years": n_years, "oem_links": oem.num_rows}
+    (out / "meta.json").write_text(json.dumps(meta))
+    return meta
+
+
+@dataclass
+class Graph:
+    first_year: int
+    years: int
+    arrays: dict
+
+    @property
+    def size(self) -> int:
+        return len(self.arrays["ent_ids"])
+
+    def index_of(self, ids) -> np.ndarray:
+        return dense_index(np.asarray(ids, np.int64), self.arrays["ent_ids"])
+
+    def ids_of(self, index) -> np.ndarray:
+        return np.asarray(self.arrays["ent_ids"])[index]
+
+    def slices(self, nodes: np.ndarray, *, direction: str, year, public_only: bool):
+        """(starts, ends) of the edges of `nodes` in the year (None: every year)."""
+        indptr = self.arrays[f"{'out' if direction == 'down' else 'in'}_indptr"]
+        buckets = self.years * 2
+        base = nodes.astype(np.int64) * buckets
+        if year is not None:
+            offset = int(year) - self.first_year
+            if not 0 <= offset < self.years:
+                empty = np.zeros(0, np.int64)
+                return [(empty, empty)]
+            lo = base + offset * 2 + (1 if public_only else 0)
+            return [(indptr[lo], indptr[base + offset * 2 + 2])]
+        if not public_only:
+            return [(indptr[base], indptr[base + buckets])]
+        return [(indptr[base + y * 2 + 1], indptr[base + y * 2 + 2]) for y in range(self.years)]
+
+
+_loaded: dict[str, Graph] = {}
+_lock = threading.Lock()
+
+
+def load(snapshot: Snapshot) -> Graph:
+    """The snapshot's graph, memory-mapped, loaded once a process."""
+    key = str(snapshot.graph_dir)
+    with _lock:
+        graph = _loaded.get(key)
+        if graph is None:
+            meta = json.loads((snapshot.graph_dir / "meta.json").read_text())
+            names = ["ent_ids", *_EDGE_FILES, *(name for name, _ in _OEM_COLUMNS)]
+            arrays = {
+                name: np.load(snapshot.graph_dir / f"{name}.npy", mmap_mode="r") for name in names
+            }
+            graph = Graph(meta["first_year"], meta["years"], arrays)
+            if len(_loaded) > 4:
+                _loaded.clear()
+            _loaded[key] = graph
+    return graph
+
+
+def walk(
+    graph: Graph,
+    seeds,
+    *,
+    direction: str = "down",
+    year: int | None = None,
+    public_only: bool = False,
+    max_tiers: int | None = None,
+) -> np.ndarray:
+    """Breadth-first from `seeds` (dense indexes): the tier of every enterprise reached, -1 for
+    the others, 0 for the seeds.
+
+    down: from suppliers to their customers (who depends on the seeds);
+    up: from customers to their suppliers (whom the seeds depend on).
+    """
+    indices = graph.arrays[f"{'out' if direction == 'down' else 'in'}_idx"]
+    n = graph.size
+    tier = np.full(n, -1, np.int16)
+    seeds = np.unique(np.asarray(seeds, np.int64))
+    seeds = seeds[(seeds >= 0) & (seeds < n)]
+    tier[seeds] = 0
+    frontier = seeds
+    level = 0
+    stamp = None
+    while frontier.size and (max_tiers is None or level < max_tiers):
+        level += 1
+        parts = []
+        for starts, ends in graph.slices(
+            frontier, direction=direction, year=year, public_only=public_only
+        ):
+            counts = ends - starts
+            total = int(counts.sum())
+            if total:
+                # Positions of every edge of the frontier, without a Python loop.
+                offsets = np.repeat(starts - (np.cumsum(counts) - counts), counts)
+                offsets += np.arange(total, dtype=np.int64)
+                parts.append(indices[offsets])
+        if not parts:
+            break
+        reached = parts[0] if len(parts) == 1 else np.concatenate(parts)
+        reached = reached[tier[reached] < 0]
+        if reached.size == 0:
+            break
+        # Deduplicate in O(k): the last write wins, keep the position that won.
+        if stamp is None:
+            stamp = np.empty(n, np.int64)
+        positions = np.arange(reached.size, dtype=np.int64)
+        stamp[reached] = positions
+        frontier = reached[stamp[reached] == positions].astype(np.int64)
+        tier[frontier] = level
+    return tier
+
+
+def oem_exposure(
+    graph: Graph,
+    *,
+    tiers: np.ndarray,
+    direct: np.ndarray,
+    year: int | None,
+    public_only: bool,
+) -> list[dict]:
+    """Per OEM plant: its purchases in the year, the part at risk and the part bought directly
+    from the failure. `tiers` comes from walk() down from the failure's customers (or from the
+    failed supplier); `direct` flags the OEM purchases that fail directly."""
+    a = graph.arrays
+    scope = np.ones(len(a["oem_year"]), bool) if year is None else a["oem_year"] == year
+    if public_only:
+        scope &= a["oem_public"]
+    sup, cus = a["oem_sup"], a["oem_cus"]
+    scope &= cus >= 0
+    affected = (sup >= 0) & (tiers[np.maximum(sup, 0)] >= 1)
+    at_risk = scope & (direct | affected)
+    if not at_risk.any():
+        return []
+    hit = np.zeros(graph.size, bool)
+    hit[cus[at_risk]] = True
+    rows = np.flatnonzero(scope & hit[np.maximum(cus, 0)])
+    keys = np.stack([cus[rows].astype(np.int64), a["oem_cus_site"][rows]], axis=1)
+    plants, inverse = np.unique(keys, axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    values = a["oem_value"][rows]
+    size = len(plants)
+    total = np.bincount(inverse, weights=values, minlength=size)
+    risk = np.bincount(inverse, weights=np.where(at_risk[rows], values, 0.0), minlength=size)
+    risk_count = np.bincount(inverse, weights=at_risk[rows].astype(float), minlength=size)
+    direct_value = np.bincount(
+        inverse, weights=np.where(direct[rows] & scope[rows], values, 0.0), minlength=size
+    )
+    # The OEM's tier: the fewest supply steps from the failure to it (1 when bought directly).
+    oem_tier = tiers[plants[:, 0]]
+    out = []
+    for i in np.flatnonzero(risk_count > 0):
+        out.append(
+            {
+                "customer_id": int(graph.ids_of(plants[i, 0])),
+                "site_id": int(plants[i, 1]) if plants[i, 1] >= 0 else None,
+                "tier": int(oem_tier[i]) if oem_tier[i] >= 1 else 1,
+                "value_total": float(total[i]),
+                "value_at_risk": float(risk[i]),
+                "value_direct": float(direct_value[i]),
+                "share_at_risk": float(risk[i] / total[i]) if total[i] > 0 else None,
+            }
+        )
+    out.sort(key=lambda r: (-(r["share_at_risk"] or 0.0), -r["value_at_risk"]))
+    return out

@@ -1,0 +1,149 @@
+"""The local sourcing rate and the gap list in plain Django ORM queries.
+
+Slow and obvious on purpose: it states the definitions of engine.py a second time, in another
+language, so the tests and the benchmark's 1/100 sample can check the DuckDB engine against it.
+It reads the database, not a snapshot, and sees exactly what a snapshot export would see.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
+
+from clusterhub.chain.models import ChainNode, SupplyLink
+from clusterhub.core.choices import Confidentiality
+from clusterhub.enterprises.choices import EnterpriseKind
+
+from .engine import DEFAULT_SINGLE_SOURCE_THRESHOLD, DEFAULT_WEAK_THRESHOLD, classify
+
+ZERO = Decimal("0.00")
+
+
+def valid_links(*, year: int, audience: str = "all"):
+    """Links every metric counts: a value >= 0 and not a supplier selling to itself."""
+    links = SupplyLink.objects.filter(
+        year=year, annual_value__isnull=False, annual_value__gte=0
+    ).exclude(supplier=F("customer"))
+    if audience == "public":
+        links = links.filter(confidentiality=Confidentiality.PUBLIC)
+    return links
+
+
+def _customers(links, oem_ids):
+    if oem_ids is None:
+        return links.filter(customer__kind=EnterpriseKind.OEM)
+    return links.filter(customer_id__in=list(oem_ids))
+
+
+def scope_links(*, region, year: int, oem_ids=None, audience: str = "all"):
+    """Valid links bought by the OEMs (or the given customers) at a site inside `region`, with
+    `local` telling whether the producing site lies inside it too."""
+    links = _customers(valid_links(year=year, audience=audience), oem_ids).annotate(
+        buy_path=Coalesce("customer_site__region__path", "customer__home_region__path"),
+        sup_path=Coalesce("supplier_site__region__path", "supplier__home_region__path"),
+    )
+    return links.filter(buy_path__startswith=region.path)
+
+
+def _local(region) -> Q:
+    return Q(sup_path__startswith=region.path)
+
+
+def local_sourcing_rate(*, region, year: int, oem_ids=None, audience: str = "all") -> dict:
+    """Value and count of links in scope, and of the local ones (Decimal yuan, ints)."""
+    totals = scope_links(region=region, year=year, oem_ids=oem_ids, audience=audience).aggregate(
+        value_total=Sum("annual_value"),
+        value_local=Sum("annual_value", filter=_local(region)),
+        count_total=Count("pk"),
+        count_local=Count("pk", filter=_local(region)),
+    )
+    return {
+        "value_total": totals["value_total"] or ZERO,
+        "value_local": totals["value_local"] or ZERO,
+        "count_total": totals["count_total"],
+        "count_local": totals["count_local"],
+    }
+
+
+def _ancestors(nodes: dict[int, ChainNode], node_id: int) -> list[int]:
+    chain = []
+    node = nodes.get(node_id)
+    while node is not None:
+        chain.append(node.pk)
+        node = nodes.get(node.parent_id)
+    return chain
+
+
+def gap_list(
+    *,
+    region,
+    year: int,
+    oem_ids=None,
+    audience: str = "all",
+    weak_threshold: Decimal = DEFAULT_WEAK_THRESHOLD,
+    single_threshold: Decimal = DEFAULT_SINGLE_SOURCE_THRESHOLD,
+) -> list[dict]:
+    """Every node bought in the region: rolled-up values, the most concentrated OEM buying and
+    the gap class; ranked by unmet value (value bought from outside), largest first."""
+    nodes = {n.pk: n for n in ChainNode.objects.all()}
+    scope = scope_links(region=region, year=year, oem_ids=oem_ids, audience=audience)
+    totals = defaultdict(lambda: {"value_total": ZERO, "value_local": ZERO})
+    for row in scope.values("chain_node_id").annotate(
+        value_total=Sum("annual_value"), value_local=Sum("annual_value", filter=_local(region))
+    ):
+        for ancestor in _ancestors(nodes, row["chain_node_id"]):
+            totals[ancestor]["value_total"] += row["value_total"] or ZERO
+            totals[ancestor]["value_local"] += row["value_local"] or ZERO
+
+    # Single source: each OEM of the region (buying there this year), all of its purchases.
+    region_oems = set(scope.values_list("customer_id", flat=True).distinct())
+    purchases = _customers(valid_links(year=year, audience=audience), oem_ids).filter(
+        customer_id__in=region_oems
+    )
+    by_supplier = defaultdict(lambda: defaultdict(lambda: ZERO))  # (oem, node) -> supplier -> v
+    for row in purchases.values("customer_id", "chain_node_id", "supplier_id").annotate(
+        value=Sum("annual_value")
+    ):
+        for ancestor in _ancestors(nodes, row["chain_node_id"]):
+            by_supplier[(row["customer_id"], ancestor)][row["supplier_id"]] += row["value"]
+    best = {}  # node -> (share, oem, supplier, top, total)
+    for (oem, node_id), suppliers in by_supplier.items():
+        total = sum(suppliers.values(), ZERO)
+        if total <= 0:
+            continue
+        supplier, top = max(suppliers.items(), key=lambda item: item[1])
+        share = top / total
+        if node_id not in best or share > best[node_id][0]:
+            best[node_id] = (share, oem, supplier, top, total)
+
+    rows = []
+    for node_id, values in totals.items():
+        if values["value_total"] <= 0:
+            continue
+        share, oem, supplier, top, oem_total = best.get(node_id, (None, None, None, None, None))
+        cls = classify(
+            value_total=int(values["value_total"] * 100),
+            value_local=int(values["value_local"] * 100),
+            top=int(top * 100) if top is not None else None,
+            oem_total=int(oem_total * 100) if oem_total is not None else None,
+            weak_threshold=weak_threshold,
+            single_threshold=single_threshold,
+        )
+        rows.append(
+            {
+                "node_id": node_id,
+                "code": nodes[node_id].code,
+                "class": cls,
+                "value_total": values["value_total"],
+                "value_local": values["value_local"],
+                "unmet": values["value_total"] - values["value_local"],
+                "top_share": share,
+                "oem_id": oem,
+                "supplier_id": supplier,
+            }
+        )
+    rows.sort(key=lambda r: (-r["unmet"], r["code"]))
+    return rows

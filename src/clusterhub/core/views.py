@@ -148,9 +148,31 @@ def can(user, obj, action: str) -> bool:
     return type(obj).objects.restrict(user, action).filter(pk=obj.pk).exists()
 
 
-def record_history(request, obj, *, limit: int = 50):
-    """The change log of one record the user may already view, with its diff rows."""
-    return with_rows(history_for(obj)[:limit], request.user)
+def record_history(request, obj, *, related=(), limit: int = 50):
+    """The change log of one record the user may already view, with its diff rows.
+
+    `related`: (model, foreign-key attname) pairs of dependent rows edited with the record
+    (aliases, certifications, capabilities); their changes, deletions included, are found by the
+    key in their before/after snapshots and shown with the record's own.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    from .models import ObjectChange
+
+    if not related:
+        return with_rows(history_for(obj)[:limit], request.user)
+    condition = Q(
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+        object_id=str(obj.pk),
+    )
+    for model, attname in related:
+        content_type = ContentType.objects.get_for_model(model, for_concrete_model=True)
+        condition |= Q(content_type=content_type) & (
+            Q(**{f"after__{attname}": obj.pk}) | Q(**{f"before__{attname}": obj.pk})
+        )
+    changes = ObjectChange.objects.filter(condition).select_related("user", "content_type")
+    return with_rows(changes[:limit], request.user)
 
 
 class RestrictedEditView(LoginRequiredMixin, View):

@@ -22,7 +22,7 @@ from clusterhub.core.views import (
 
 from . import filters
 from .forms import AliasFormSet, EnterpriseFilterForm, EnterpriseForm, SiteFilterForm, SiteForm
-from .models import Capability, Certification, Enterprise, Site
+from .models import Capability, Certification, Enterprise, EnterpriseAlias, Site
 from .services import delete_enterprise, delete_site, save_enterprise, save_site
 
 SUPPLY_LINKS_SHOWN = 25
@@ -107,7 +107,11 @@ class EnterpriseDetailView(LoginRequiredMixin, View):
             "links_shown": SUPPLY_LINKS_SHOWN,
             "can_change": can(user, enterprise, "change"),
             "can_delete": can(user, enterprise, "delete"),
-            "history": record_history(request, enterprise),
+            "history": record_history(
+                request,
+                enterprise,
+                related=((EnterpriseAlias, "enterprise_id"), (Certification, "enterprise_id")),
+            ),
         }
         return render(request, "enterprises/enterprise_detail.html", context)
 
@@ -206,7 +210,7 @@ class SiteDetailView(LoginRequiredMixin, View):
             "links_shown": SUPPLY_LINKS_SHOWN,
             "can_change": can(user, site, "change"),
             "can_delete": can(user, site, "delete"),
-            "history": record_history(request, site),
+            "history": record_history(request, site, related=((Capability, "site_id"),)),
         }
         return render(request, "enterprises/site_detail.html", context)
 

@@ -7,11 +7,23 @@ app that serves it adds its URL, and a missing app never breaks every page.
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-# (section, [(url name, label, bootstrap icon, staff only)])
+# (section, [(url name or candidate names, label, bootstrap icon, staff only)]). Apps still being
+# built are listed under the names they are likely to use; an entry shows once one resolves.
 MENU = [
     (
         None,
-        [("core:home", _("Home"), "house", False)],
+        [
+            ("core:home", _("Home"), "house", False),
+            (("dashboards:cockpit", "dashboards:index"), _("Cockpit"), "speedometer2", False),
+        ],
+    ),
+    (
+        _("Investment promotion"),
+        [
+            (("projects:list", "projects:index"), _("Investment projects"), "briefcase", False),
+            (("events:list", "events:index"), _("Conferences"), "calendar-event", False),
+            (("matching:index", "matching:list"), _("Sourcing and matching"), "bullseye", False),
+        ],
     ),
     (
         _("Registry"),
@@ -38,6 +50,7 @@ MENU = [
         _("Data"),
         [
             ("tabular:index", _("Imports"), "upload", False),
+            (("resolution:index", "resolution:queue"), _("Duplicate review"), "intersect", False),
             ("core:changelog", _("Change log"), "clock-history", False),
         ],
     ),
@@ -51,14 +64,17 @@ MENU = [
 ]
 
 
-def _url(name: str) -> str | None:
-    if name == "api-docs":
-        # The API helper names its own routes; the docs live at a fixed path.
-        return "/api/docs"
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return None
+def _url(names) -> tuple[str, str] | tuple[None, None]:
+    """The first of the candidate url names that resolves, with its URL."""
+    for name in (names,) if isinstance(names, str) else names:
+        if name == "api-docs":
+            # The API helper names its own routes; the docs live at a fixed path.
+            return name, "/api/docs"
+        try:
+            return name, reverse(name)
+        except NoReverseMatch:
+            continue
+    return None, None
 
 
 def _is_active(url: str, path: str) -> bool:
@@ -74,10 +90,10 @@ def build_menu(request) -> list[dict]:
     sections = []
     for title, entries in MENU:
         items = []
-        for name, label, icon, staff_only in entries:
+        for names, label, icon, staff_only in entries:
             if staff_only and not is_staff:
                 continue
-            url = _url(name)
+            name, url = _url(names)
             if url is None:
                 continue
             items.append(

@@ -119,6 +119,12 @@ def test_home_counts_only_what_the_user_may_see(world, login):
     assert counts_changchun["enterprises"] == counts_siping["enterprises"] + 1
     assert counts_changchun["sites"] == counts_siping["sites"] + 1
     assert counts_changchun["supply_links"] == counts_siping["supply_links"] + 1
+    by_city = {
+        row["region"].code: row["count"]
+        for row in login(world["people"]["siping_officer"]).get("/").context["by_prefecture"]
+    }
+    # FAW, FAW-VW and FAWER (Chaoyang counts for Changchun); the confidential one is not counted.
+    assert by_city == {"220100": 3, "220300": 1}
 
 
 def test_menu_shows_only_urls_that_exist(world, login):

@@ -318,6 +318,33 @@ class RestrictedDeleteView(LoginRequiredMixin, View):
         return HttpResponseRedirect(str(self.success_url))
 
 
+def enterprises_by_prefecture(user, limit: int = 12) -> list[dict]:
+    """Visible enterprises counted by the prefecture (second level of the tree) they are in."""
+    from django.db.models import Count
+    from django.db.models.functions import Substr
+
+    from clusterhub.enterprises.models import Enterprise
+    from clusterhub.geo.models import Region
+
+    # Paths are "province/prefecture/...": the first 14 characters name the prefecture.
+    rows = (
+        Enterprise.objects.restrict(user, "view")
+        .filter(home_region__isnull=False)
+        .annotate(prefix=Substr("home_region__path", 1, 14))
+        .values("prefix")
+        .annotate(n=Count("pk"))
+        .order_by("-n")[:limit]
+    )
+    rows = [r for r in rows if len(r["prefix"]) == 14]
+    regions = {r.path: r for r in Region.objects.filter(path__in=[r["prefix"] for r in rows])}
+    top = max((r["n"] for r in rows), default=0) or 1
+    return [
+        {"region": regions[r["prefix"]], "count": r["n"], "share": round(100 * r["n"] / top)}
+        for r in rows
+        if r["prefix"] in regions
+    ]
+
+
 class HomeView(LoginRequiredMixin, TemplateView):
     template_name = "core/home.html"
 
@@ -334,6 +361,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
             "supply_links": SupplyLink.objects.restrict(user, "view").count(),
             "chain_nodes": ChainNode.objects.restrict(user, "view").count(),
         }
+        context["by_prefecture"] = enterprises_by_prefecture(user)
         context["access"] = access
         context["is_data_steward"] = access.is_data_steward()
         context["recent_changes"] = with_rows(visible_changes(user)[:8], user)

@@ -50,6 +50,17 @@ def projects_url(**params) -> str:
     return f"{base}?{query}" if query else base
 
 
+def short_name(region) -> str:
+    """延边朝鲜族自治州 -> 延边, "Yanbian Korean Autonomous Prefecture" -> "Yanbian"."""
+    name = region.display_name
+    if name == region.name:
+        for suffix in ("朝鲜族自治州", "市"):
+            if name.endswith(suffix) and len(name) > len(suffix) + 1:
+                return name.removesuffix(suffix)
+        return name
+    return name.split(" ")[0]
+
+
 def yi(value) -> float:
     """Yuan as 亿元, for charts."""
     return round(float(Decimal(value or 0) / Decimal(100_000_000)), 2)
@@ -62,6 +73,7 @@ class Cockpit:
     scope_label: str
     goals: list
     funnel: list
+    reached: list
     cities: list
     ranking: list
     red: list
@@ -79,16 +91,23 @@ class Cockpit:
 
     def chart_data(self) -> dict:
         """What the page's ECharts draw (JSON-ready)."""
+        biggest = max((c["count"] for c in self.cities), default=0)
         return {
             "funnel": [
-                {"name": f["label"], "value": f["count"], "url": f["url"]} for f in self.funnel
+                {"name": f["label"], "value": f["count"], "url": f["url"]} for f in self.reached
             ],
             "map": [
                 {
-                    "name": c["name"],
+                    "name": c["short_name"],
                     "value": [c["lon"], c["lat"], c["count"]],
                     "amount": c["amount_yi"],
                     "url": c["url"],
+                    # Labels of the easternmost cities and of the biggest circle go on the left.
+                    "label": {
+                        "position": "top"
+                        if c["lon"] > 128
+                        else ("left" if c["count"] == biggest else "right")
+                    },
                 }
                 for c in self.cities
                 if c["lon"] is not None
@@ -132,6 +151,26 @@ def funnel(projects, year: int | None = None) -> list[dict]:
     return result
 
 
+def reached(projects) -> list[dict]:
+    """The funnel: how many projects ever reached each stage, from the stage dates (one query).
+    A lead that was dropped still counts as a lead; a stalled one as far as it got."""
+    counts = projects.aggregate(
+        lead=Count("pk"),
+        signed=Count("pk", filter=Q(signed_on__isnull=False)),
+        started=Count("pk", filter=Q(started_on__isnull=False)),
+        operating=Count("pk", filter=Q(operating_on__isnull=False)),
+    )
+    return [
+        {
+            "stage": stage,
+            "label": str(Stage(stage).label),
+            "count": counts[stage],
+            "url": projects_url(reached=stage) if stage != Stage.LEAD else projects_url(),
+        }
+        for stage in (Stage.LEAD, Stage.SIGNED, Stage.STARTED, Stage.OPERATING)
+    ]
+
+
 def cities(projects, year: int, as_of: datetime.date) -> list[dict]:
     """Per prefecture: projects counted there, active ones, signed this year and the amounts, with
     the city's centroid for the point map (two queries)."""
@@ -158,6 +197,7 @@ def cities(projects, year: int, as_of: datetime.date) -> list[dict]:
             {
                 "code": region.code,
                 "name": region.display_name,
+                "short_name": short_name(region),
                 "lon": float(region.longitude) if region.longitude is not None else None,
                 "lat": float(region.latitude) if region.latitude is not None else None,
                 "count": row.get("n", 0),
@@ -277,6 +317,7 @@ def build_cockpit(*, user, year: int | None = None, as_of: datetime.date | None 
         scope_label=scope.label,
         goals=goals,
         funnel=funnel(projects),
+        reached=reached(projects),
         cities=cities(projects, year, as_of),
         ranking=ranking_rows,
         red=[r.city.display_name for r in red],

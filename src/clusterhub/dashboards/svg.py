@@ -24,6 +24,11 @@ def _nice_max(value: float) -> float:
     return value
 
 
+def _text_width(text: str, size: float = 10) -> float:
+    """Rough width of a label: CJK characters are square, Latin ones about half as wide."""
+    return sum(size if ord(char) > 0x2E80 else size * 0.56 for char in str(text))
+
+
 def _fmt(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:,.1f}"
 
@@ -116,7 +121,8 @@ def hbar_chart(
     suffix: str = "",
 ) -> str:
     """Horizontal bars with their values; `marker` draws a reference line (e.g. 100% pace)."""
-    left, right, top = 70, 48, 6
+    left = min(150, 8 + max((_text_width(label) for label in labels), default=40))
+    right, top = 48, 6
     height = top * 2 + row * max(len(labels), 1)
     plot_w = width - left - right
     peak = _nice_max(max([*values, marker or 0] or [0]))

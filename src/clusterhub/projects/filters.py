@@ -15,6 +15,9 @@ from clusterhub.geo.models import Region
 from .choices import ProblemStatus
 from .models import FundsArrival, Milestone, Problem
 
+# Reached a stage (whatever it is at now): the stage's date is set.
+REACHED_DATE = {"signed": "signed_on", "started": "started_on", "operating": "operating_on"}
+
 
 def stale_condition(now=None) -> Q:
     """Projects with no stage change for longer than their stage allows."""
@@ -65,6 +68,7 @@ def filter_projects(
     started_month: str | None = None,
     operating_year: int | None = None,
     funds_year: int | None = None,
+    reached: str | None = None,
     synthetic: bool | None = None,
     stale: bool | None = None,
     overdue: bool | None = None,
@@ -122,6 +126,9 @@ def filter_projects(
         queryset = queryset.filter(
             pk__in=FundsArrival.objects.filter(on__year=funds_year).values("project_id")
         )
+    if reached:
+        field = REACHED_DATE.get(reached)
+        queryset = queryset.filter(**{f"{field}__isnull": False}) if field else queryset.none()
     if synthetic is not None:
         queryset = queryset.filter(is_synthetic=synthetic)
     if stale:

@@ -106,6 +106,12 @@ class ProjectFilterForm(FilterForm):
     funds_year = forms.IntegerField(
         label=gettext_lazy("Funds arrived in"), required=False, widget=forms.HiddenInput
     )
+    reached = forms.ChoiceField(
+        label=gettext_lazy("Reached"),
+        required=False,
+        choices=[("", ""), *[(s, Stage(s).label) for s in ("signed", "started", "operating")]],
+        widget=forms.HiddenInput,
+    )
     stale = forms.BooleanField(
         label=gettext_lazy("No stage change for too long"), required=False, widget=forms.HiddenInput
     )

@@ -482,6 +482,11 @@ class ProjectImporter(Importer):
             else:
                 self._build_update(row, project, ctx)
 
+    def _set_field_names(self, row) -> list[str]:
+        """The model fields this row sets (the engine validates only those)."""
+        names = [f for f in ("code", *self.PLAIN_FIELDS) if f in row.values]
+        return [*names, "stage", "stage_reason"]
+
     def _investor(self, row):
         return row.values.get("investor_code") or row.values.get("investor")
 
@@ -631,7 +636,7 @@ class ProjectImporter(Importer):
         row.extra["events"] = events
         if project.funds_arrived:
             row.extra["funds"] = project.funds_arrived
-        self.clean_instance(row, project, exclude=["code"] if "code" not in values else [])
+        self.clean_instance(row, project, self._set_field_names(row))
 
     def _build_update(self, row, project, ctx):
         self.start_update(row, project)
@@ -672,7 +677,7 @@ class ProjectImporter(Importer):
             row.extra_changes.append(
                 (_("chain nodes"), "", "、".join(n.code for n in row.extra["chain_nodes"]))
             )
-        self.clean_instance(row, project)
+        self.clean_instance(row, project, self._set_field_names(row))
 
     # -- writing --
     def apply_row(self, row, ctx):

@@ -139,11 +139,17 @@ def resolve_scope(code: str | None) -> Scope:
 
     code = (code or "").strip()
     if code.lower() in ("", "cluster", "province", "all"):
-        return Scope(ScopeKind.CLUSTER, "cluster", str(_("Cluster")))
+        from django.conf import settings
+
+        province = Region.objects.filter(
+            code=getattr(settings, "CLUSTERHUB_CLUSTER_REGION", "220000")
+        ).first()
+        label = province.display_name if province else str(_("Cluster"))
+        return Scope(ScopeKind.CLUSTER, "cluster", label, region=province)
     region = Region.objects.filter(code=code).first()
     if region is not None:
         if region.parent_id is None:
-            return Scope(ScopeKind.CLUSTER, "cluster", str(_("Cluster")), region=region)
+            return Scope(ScopeKind.CLUSTER, "cluster", region.display_name, region=region)
         return Scope(ScopeKind.CITY, region.code, region.display_name, region=region)
     park = Park.objects.filter(code=code).select_related("region").first()
     if park is not None:

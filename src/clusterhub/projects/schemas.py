@@ -276,6 +276,9 @@ class ProjectFilters(Schema):
     started_month: str | None = Field(None, pattern=r"^\d{4}-\d{2}$")
     operating_year: int | None = None
     funds_year: int | None = None
+    reached: Literal["signed", "started", "operating"] | None = Field(
+        None, description="Reached this stage at some time, whatever the stage now."
+    )
     synthetic: bool | None = None
     stale: bool | None = Field(None, description="No stage change for longer than allowed.")
     overdue: bool | None = Field(None, description="An open milestone or problem past its date.")

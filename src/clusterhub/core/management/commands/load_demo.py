@@ -1,0 +1,59 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import ProtectedError, RestrictedError
+from django.utils.translation import gettext as _
+
+from clusterhub.core.changelog import change_context
+from clusterhub.core.choices import ChangeSource
+from clusterhub.demo.loader import load_demo
+from clusterhub.demo.synthetic import DEFAULT_SEED
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo: reference data, FAW and the real suppliers, a seeded synthetic "
+        "population of suppliers and supply links, and demo users. Safe to run again."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--reset", action="store_true", help="Delete the demo's records first, then reload."
+        )
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=DEFAULT_SEED,
+            help="Seed of the synthetic population (default %(default)s).",
+        )
+
+    def handle(self, *args, reset=False, seed=DEFAULT_SEED, **options):
+        try:
+            with change_context(source=ChangeSource.COMMAND):
+                summary = load_demo(reset=reset, seed=seed)
+        except (ProtectedError, RestrictedError) as error:
+            raise CommandError(
+                _(
+                    "Other records point at the demo companies (%(error)s). Remove them first "
+                    "(for example `clusterhub load_project_demo --reset`); nothing was changed."
+                )
+                % {"error": error.args[0]}
+            ) from error
+        tally = summary.tally
+        self.stdout.write(
+            _(
+                "Demo loaded in %(seconds).1f s: %(created)d records created, %(updated)d "
+                "updated, %(unchanged)d unchanged; synthetic population %(population)s."
+            )
+            % {
+                "seconds": summary.seconds,
+                "created": tally.total("created"),
+                "updated": tally.total("updated"),
+                "unchanged": tally.total("unchanged"),
+                "population": summary.population,
+            }
+        )
+        for label, count in summary.counts.items():
+            self.stdout.write(f"  {label:<24} {count:>7,}")
+        rates = ", ".join(f"{year} {rate:.1%}" for year, rate in summary.local_sourcing.items())
+        self.stdout.write(
+            _("Local sourcing rate of FAW's Changchun plants: %(rates)s") % {"rates": rates}
+        )

@@ -127,10 +127,16 @@ SCHEMAS = {
     "links": LINK_SCHEMA,
 }
 
-VALID = (
-    "l.value IS NOT NULL AND l.value >= 0 AND l.year IS NOT NULL"
-    " AND l.supplier_id <> l.customer_id AND l.node_id IN (SELECT id FROM node_t)"
-)
+
+def valid_filter(nodes: str = "node_t") -> str:
+    """SQL over the link `l`: the links every metric counts (see the module docstring)."""
+    return (
+        "l.value IS NOT NULL AND l.value >= 0 AND l.year IS NOT NULL"  # noqa: S608
+        f" AND l.supplier_id <> l.customer_id AND l.node_id IN (SELECT id FROM {nodes})"
+    )
+
+
+VALID = valid_filter()
 AUDIENCE_FILTER = {"all": "TRUE", "public": "l.public"}
 
 
@@ -749,9 +755,10 @@ def classify(
 class Results:
     """The result tables of one audience (a folder of Parquet files), read with DuckDB."""
 
-    def __init__(self, folder):
+    def __init__(self, folder, con=None):
         self.folder = Path(folder)
-        self._con = None
+        self._con = con
+        self._own = con is None
 
     @property
     def exists(self) -> bool:
@@ -764,9 +771,9 @@ class Results:
         return self._con
 
     def close(self) -> None:
-        if self._con is not None:
+        if self._con is not None and self._own:
             self._con.close()
-            self._con = None
+        self._con = None
 
     def _rows(self, sql: str, params=()) -> list[dict]:
         relation = self.con.execute(sql, list(params))

@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -101,10 +102,21 @@ class View:
         self.audience = audience
         self.regions, self.nodes = _tree_tables(str(snapshot.path))
         self._results: dict[str, engine.Results] = {}
+        self._con = None
+
+    @property
+    def con(self):
+        """One DuckDB connection for everything this view reads."""
+        if self._con is None:
+            self._con = engine.connect(threads=1)
+        return self._con
 
     def close(self) -> None:
         for results in self._results.values():
             results.close()
+        if self._con is not None:
+            self._con.close()
+            self._con = None
 
     # -- results, default or for an explicit set of customers -----------------------------
 
@@ -115,7 +127,7 @@ class View:
                 folder = self.snapshot.results_dir(self.audience)
             else:
                 folder = self._scoped(sorted(oem_ids), key) / self.audience
-            self._results[key] = engine.Results(folder)
+            self._results[key] = engine.Results(folder, con=self.con)
         return self._results[key]
 
     def _scoped(self, oem_ids: list[int], key: str) -> Path:
@@ -139,16 +151,12 @@ class View:
         ids = sorted({int(i) for i in ids if i is not None})
         if not ids:
             return {}
-        con = engine.connect(threads=1)
-        try:
-            marks = ", ".join("?" for _ in ids)
-            rows = con.execute(
-                f"SELECT id, public_id, name, name_en, kind FROM "  # noqa: S608
-                f"{self.snapshot.table('enterprises')} WHERE id IN ({marks})",
-                ids,
-            ).fetchall()
-        finally:
-            con.close()
+        marks = ", ".join("?" for _ in ids)
+        rows = self.con.execute(
+            f"SELECT id, public_id, name, name_en, kind FROM "  # noqa: S608
+            f"{self.snapshot.table('enterprises')} WHERE id IN ({marks})",
+            ids,
+        ).fetchall()
         return {
             r[0]: {"id": r[0], "public_id": r[1], "name": r[2], "name_en": r[3], "kind": r[4]}
             for r in rows
@@ -449,11 +457,7 @@ def _dependency(view, year, supplier, site, region) -> dict:
             predicate = f"l.sup_region_id IN ({', '.join(str(i) for i in inside)})"
             direct = np.isin(np.asarray(a["oem_sup_region"]), inside)
             failed = {"region": region_ref(view.regions.get(region))}
-        con = engine.connect(threads=1)
-        try:
-            customers = _failing_customers(con, view, predicate, year)
-        finally:
-            con.close()
+        customers = _failing_customers(view.con, view, predicate, year)
         tiers = graph_module.walk(
             graph, graph.index_of(customers), direction="down", year=year, public_only=public_only
         )
@@ -496,7 +500,8 @@ def _failing_customers(con, view: View, predicate: str, year) -> np.ndarray:
     public = "AND l.public" if view.audience == "public" else ""
     table = con.sql(
         f"SELECT DISTINCT l.customer_id FROM {view.snapshot.table('links')} l "  # noqa: S608
-        f"WHERE {engine.VALID} {public} AND ({predicate}) {year_sql}"
+        f"WHERE {engine.valid_filter(view.snapshot.table('nodes'))} {public} "
+        f"AND ({predicate}) {year_sql}"
     ).to_arrow_table()
     return table.column(0).to_numpy().astype(np.int64)
 
@@ -523,9 +528,9 @@ def _upstream(view, enterprise, year, region) -> dict:
         inside = None
         if region is not None:
             ids = graph.ids_of(reached)
-            con = engine.connect(threads=1)
+            con = view.con
+            con.register("reached", pa.table({"id": ids, "tier": tiers[reached]}))
             try:
-                con.register("reached", {"id": ids, "tier": tiers[reached]})
                 regions = view.region_subtree(region)
                 inside_rows = con.execute(
                     f"SELECT r.tier, count(*) FROM reached r JOIN "  # noqa: S608
@@ -534,7 +539,7 @@ def _upstream(view, enterprise, year, region) -> dict:
                     f"GROUP BY r.tier"
                 ).fetchall()
             finally:
-                con.close()
+                con.unregister("reached")
             inside = {int(t): int(n) for t, n in inside_rows}
         for tier, count in enumerate(counts.tolist()):
             if tier >= 1 and count:

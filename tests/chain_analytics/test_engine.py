@@ -1,0 +1,225 @@
+"""The engine on snapshots written by hand (no database): bad rows, cycles, dependency walks."""
+
+from decimal import Decimal
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from clusterhub.chain.analytics import engine, graph, report
+
+# Regions: Jilin 1 > Changchun 2 > Chaoyang 3; Jilin > Siping 4; Liaoning 5 > Shenyang 6.
+REGIONS = [
+    (1, "220000", None, "220000/"),
+    (2, "220100", 1, "220000/220100/"),
+    (3, "220104", 2, "220000/220100/220104/"),
+    (4, "220300", 1, "220000/220300/"),
+    (5, "210000", None, "210000/"),
+    (6, "210100", 5, "210000/210100/"),
+]
+NODES = [
+    (1, "PRT", None, "PRT/", 0, "parts"),
+    (2, "PRT.BDY", 1, "PRT/PRT.BDY/", 1, "parts"),
+    (3, "PRT.CHS", 1, "PRT/PRT.CHS/", 1, "parts"),
+    (4, "MAT", None, "MAT/", 0, "materials"),
+]
+# Enterprises: OEM 10 (Changchun); tier-1 20 (Chaoyang), 21 (Shenyang); tier-2 30 (Siping),
+# 31 (Shenyang); another OEM 11 (Chaoyang).
+ENTERPRISES = [(10, "oem", 3), (11, "oem", 3), (20, "tier1", 3), (21, "tier1", 6)]
+ENTERPRISES += [(30, "tier2", 4), (31, "tier2", 6)]
+
+
+def write_snapshot(path, links):
+    """links: (supplier, customer, node, year, value, public[, supplier_site])."""
+    home = {e: r for e, _, r in ENTERPRISES}
+    kind = {e: k for e, k, _ in ENTERPRISES}
+    tables = {
+        "regions": {
+            "id": [r[0] for r in REGIONS],
+            "code": [r[1] for r in REGIONS],
+            "name": [r[1] for r in REGIONS],
+            "name_en": [r[1] for r in REGIONS],
+            "parent_id": [r[2] for r in REGIONS],
+            "path": [r[3] for r in REGIONS],
+            "level": ["x"] * len(REGIONS),
+            "longitude": [None] * len(REGIONS),
+            "latitude": [None] * len(REGIONS),
+        },
+        "nodes": {
+            "id": [n[0] for n in NODES],
+            "code": [n[1] for n in NODES],
+            "name": [n[1] for n in NODES],
+            "name_en": [n[1] for n in NODES],
+            "parent_id": [n[2] for n in NODES],
+            "path": [n[3] for n in NODES],
+            "depth": [n[4] for n in NODES],
+            "segment": [n[5] for n in NODES],
+            "sort_order": [0] * len(NODES),
+        },
+        "enterprises": {
+            "id": [e for e, _, _ in ENTERPRISES],
+            "public_id": [f"E{e}" for e, _, _ in ENTERPRISES],
+            "name": [f"企业{e}" for e, _, _ in ENTERPRISES],
+            "name_en": [f"Firm {e}" for e, _, _ in ENTERPRISES],
+            "kind": [k for _, k, _ in ENTERPRISES],
+            "home_region_id": [r for _, _, r in ENTERPRISES],
+            "confidentiality": ["public"] * len(ENTERPRISES),
+        },
+        "sites": {
+            "id": [e for e, _, _ in ENTERPRISES] + [99],
+            "enterprise_id": [e for e, _, _ in ENTERPRISES] + [21],
+            "name": [f"厂{e}" for e, _, _ in ENTERPRISES] + ["沈阳二厂"],
+            "region_id": [r for _, _, r in ENTERPRISES] + [6],
+            "longitude": [None] * (len(ENTERPRISES) + 1),
+            "latitude": [None] * (len(ENTERPRISES) + 1),
+        },
+    }
+    rows = [(*link, None)[:7] for link in links]
+    tables["links"] = {
+        "id": list(range(1, len(rows) + 1)),
+        "supplier_id": [r[0] for r in rows],
+        "supplier_site_id": [r[6] or r[0] for r in rows],
+        "sup_region_id": [6 if r[6] == 99 else home.get(r[0]) for r in rows],
+        "customer_id": [r[1] for r in rows],
+        "customer_site_id": [r[1] for r in rows],
+        "buy_region_id": [home.get(r[1]) for r in rows],
+        "to_oem": [kind.get(r[1]) == "oem" for r in rows],
+        "node_id": [r[2] for r in rows],
+        "year": [r[3] for r in rows],
+        "value": [None if r[4] is None else Decimal(str(r[4])) for r in rows],
+        "public": [r[5] for r in rows],
+    }
+    path.mkdir(parents=True, exist_ok=True)
+    for name, columns in tables.items():
+        pq.write_table(pa.table(columns, schema=engine.SCHEMAS[name]), path / f"{name}.parquet")
+    return engine.Snapshot(path)
+
+
+@pytest.fixture
+def snap(tmp_path):
+    def make(links):
+        snapshot = write_snapshot(tmp_path / "snap", links)
+        engine.recompute(snapshot.path, threads=1)
+        return snapshot
+
+    return make
+
+
+def test_bad_rows_are_skipped_and_counted(snap):
+    snapshot = snap(
+        [
+            (20, 10, 2, 2024, 100, False),
+            (21, 10, 2, 2024, 300, False),
+            (31, 10, 2, 2024, -50, False),  # negative
+            (30, 10, 2, 2024, None, False),  # missing
+            (30, 10, 77, 2024, 40, False),  # unknown node
+            (10, 10, 2, 2024, 60, False),  # the OEM selling to itself
+        ]
+    )
+    done = (snapshot.path / "results" / "done.json").read_text()
+    assert '"negative_value": 1' in done and '"missing_value": 1' in done
+    assert '"unknown_node": 1' in done and '"self_supply": 1' in done and '"skipped": 4' in done
+    rate = engine.Results(snapshot.results_dir("all")).rate(1)
+    assert rate == [
+        {
+            "year": 2024,
+            "value_total": 40000,
+            "value_local": 10000,
+            "count_total": 2,
+            "count_local": 1,
+        }
+    ]
+
+
+def test_public_audience_counts_public_links_only(snap):
+    snapshot = snap([(20, 10, 2, 2024, 100, True), (21, 10, 2, 2024, 300, False)])
+    public = engine.Results(snapshot.results_dir("public")).rate(1)
+    assert (public[0]["value_total"], public[0]["value_local"]) == (10000, 10000)
+    assert engine.Results(snapshot.results_dir("all")).rate(1)[0]["value_total"] == 40000
+
+
+def test_classify_is_exact_at_the_thresholds():
+    assert engine.classify(value_total=100, value_local=30, top=70, oem_total=100) == "strong"
+    assert engine.classify(value_total=100, value_local=29, top=70, oem_total=100) == "weak"
+    assert engine.classify(value_total=100, value_local=30, top=71, oem_total=100) == (
+        "single_source"
+    )
+    assert engine.classify(value_total=100, value_local=0, top=100, oem_total=100) == "missing"
+    assert engine.classify(value_total=0, value_local=0, top=None, oem_total=None) is None
+
+
+LINKS_WITH_A_CYCLE = [
+    (30, 20, 3, 2024, 50, False),  # tier-2 Siping -> tier-1 Chaoyang
+    (20, 30, 3, 2024, 10, False),  # ...and back: a cycle
+    (20, 10, 3, 2024, 100, False),  # tier-1 Chaoyang -> OEM 10
+    (21, 10, 3, 2024, 300, False),  # tier-1 Shenyang -> OEM 10 (unaffected)
+    (21, 11, 2, 2024, 80, False, 99),  # Shenyang's second site -> OEM 11
+    (21, 11, 3, 2024, 20, False),  # Shenyang's main site -> OEM 11
+    (31, 21, 2, 2023, 70, False),  # another year
+]
+
+
+def test_dependency_through_tiers_with_a_cycle(snap):
+    snapshot = snap(LINKS_WITH_A_CYCLE)
+    g = graph.load(snapshot)
+    tiers = graph.walk(g, g.index_of([30]), direction="down", year=2024)
+    reached = np.flatnonzero(tiers >= 0)
+    ids = dict(zip(g.ids_of(reached).tolist(), tiers[reached].tolist(), strict=True))
+    assert ids == {30: 0, 20: 1, 10: 2}  # the cycle back to 30 ends the walk
+    view = report.View(snapshot, "all")
+    answer = report.dependency(view, year=2024, supplier_id=30)
+    plants = {p["oem"]["id"]: p for p in answer["plants"]}
+    assert set(plants) == {10}
+    assert plants[10]["tier"] == 2
+    assert plants[10]["share_at_risk"] == 0.25  # 100 of 400
+    assert plants[10]["value_at_risk"] == "100.00" and plants[10]["value_direct"] == "0.00"
+    assert answer["affected_by_tier"] == [
+        {"tier": 1, "enterprises": 1},
+        {"tier": 2, "enterprises": 1},
+    ]
+
+
+def test_dependency_on_a_site_and_on_a_region(snap):
+    snapshot = snap(LINKS_WITH_A_CYCLE)
+    view = report.View(snapshot, "all")
+    site = report.dependency(view, year=2024, site_id=99)  # only the second site fails
+    [plant] = site["plants"]
+    assert (plant["oem"]["id"], plant["share_at_risk"], plant["tier"]) == (11, 0.8, 1)
+    liaoning = report.dependency(view, year=2024, region_id=5)  # every producer in Liaoning
+    shares = {p["oem"]["id"]: p["share_at_risk"] for p in liaoning["plants"]}
+    assert shares == {10: 0.75, 11: 1.0}
+    # Nothing was bought in 2023 from anyone OEM-bound: no plant at risk that year.
+    assert report.dependency(view, year=2023, supplier_id=31)["plants"] == []
+
+
+def test_upstream_tiers_of_an_oem(snap):
+    snapshot = snap(LINKS_WITH_A_CYCLE)
+    view = report.View(snapshot, "all")
+    answer = report.upstream(view, enterprise_id=10, year=2024, region_id=1)
+    assert answer["tiers"] == [
+        {"tier": 1, "suppliers": 2, "inside_region": 1},
+        {"tier": 2, "suppliers": 1, "inside_region": 1},
+    ]
+    # Every year: Shenyang's 2023 tier-2 joins.
+    assert report.upstream(view, enterprise_id=10, year=None, region_id=None)["suppliers"] == 4
+
+
+def test_walk_on_a_long_cycle_ends():
+    # A ring of 2,000 enterprises, 0 -> 1 -> ... -> 1999 -> 0, internal links of one year: each
+    # enterprise has two CSR buckets (internal, public) and its one edge is internal.
+    n = 2000
+    buckets = np.arange(2 * n + 1)
+    g = graph.Graph(
+        2024,
+        1,
+        {
+            "ent_ids": np.arange(n, dtype=np.int64),
+            "out_indptr": ((buckets + 1) // 2).astype(np.int64),
+            "out_idx": ((np.arange(n) + 1) % n).astype(np.int32),
+        },
+    )
+    tiers = graph.walk(g, [0], direction="down", year=2024)
+    assert tiers.max() == n - 1 and (tiers >= 0).all()
+    assert (graph.walk(g, [0], direction="down", year=2024, public_only=True) <= 0).all()
+    assert graph.walk(g, [0], direction="down", max_tiers=3).max() == 3

@@ -427,8 +427,10 @@ class _Builder:
             city = self.rng.choices(cities, weights)[0]
             # More projects in recent years: the pipeline is growing.
             lead_on = start + datetime.timedelta(days=int(span * math.sqrt(self.rng.random())))
-            roles = CITY_ROLE_NODES.get(city) or prefixes
-            node = self.node(self.rng.choice(roles)) or self.node(self.rng.choice(prefixes))
+            roles = CITY_ROLE_NODES.get(city) or prefixes or ["PRT.NEV"]
+            node = self.node(self.rng.choice(roles))
+            if node is None and prefixes:
+                node = self.node(self.rng.choice(prefixes))
             segment = node.segment if node else "parts"
             base = node.name if node else "汽车"
             parts = [p for p in NAME_PARTS[segment] if p not in base] or ["项目"]

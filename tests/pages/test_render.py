@@ -164,10 +164,6 @@ def test_list_pages_do_not_query_per_row(world, login, django_assert_max_num_que
             assert client.get(url, {"per_page": 100}).status_code == 200
 
 
-@pytest.mark.xfail(
-    reason="settings.py needs STATICFILES_DIRS = [PACKAGE_DIR / 'static'] (lead's file)",
-    strict=False,
-)
 def test_vendored_assets_are_found_by_staticfiles():
     from django.contrib.staticfiles import finders
 

@@ -278,6 +278,9 @@ def test_single_sources_and_multiple_tiers(loaded):
         per_buyer_node[(customer, node)].add(supplier)
     assert any(len(s) == 1 for s in per_buyer_node.values())
     assert any(len(s) >= 3 for s in per_buyer_node.values())
+    # In May 2022 the five plants had 502 tier-one suppliers (en.changchun.gov.cn 2022-05-11).
+    direct = SupplyLink.objects.filter(customer__group__name="中国第一汽车集团有限公司", year=2022)
+    assert 350 <= direct.values("supplier").distinct().count() <= 550
     # Tier-2: suppliers of FAW's suppliers; tier-3: their suppliers in turn.
     tier1 = SupplyLink.objects.filter(customer__group__name="中国第一汽车集团有限公司").values(
         "supplier"

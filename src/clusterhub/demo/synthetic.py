@@ -563,18 +563,23 @@ class _Generator:
         else:
             self.links[key] = SynLink(supplier, customer, node, year, value)
 
-    def pick(self, pool: list, used: set, tier1_first: bool = True):
+    def pick(self, pool: list, used: set, tier1_first: bool = True, fresh: set | None = None):
+        """A maker from `pool` not in `used`: tier-1s first, and makers not in `fresh` (those
+        already supplying the node to another plant) first, so the plants share few suppliers."""
         free = [m for m in pool if m[0] not in used]
         if not free:
             return None
         weights = [
-            3 if tier1_first and self.enterprises[i].kind == "tier1" else 1 for i, _site in free
+            (3 if tier1_first and self.enterprises[i].kind == "tier1" else 1)
+            * (1 if fresh is None or i not in fresh else 0.05)
+            for i, _site in free
         ]
         return self.rng.choices(free, weights=weights)[0]
 
     def oem_purchases(self) -> None:
         rng = self.rng
         makers = {node: self.makers(node) for node in SOURCING}
+        serving: dict[str, set[int]] = defaultdict(set)  # node -> makers supplying some plant
         for plant, spend in PLANT_SPEND.items():
             basket = COMMERCIAL_BASKET if plant in COMMERCIAL_PLANTS else PASSENGER_BASKET
             weights_by_year = {}
@@ -603,35 +608,44 @@ class _Generator:
                 local_pool, outside_pool = makers[node]
                 used: set[int] = set()
                 slots = []  # (share, {year: Party})
-                for slot in range(rng.randint(fewest, most)):
+                # One more than the table says, except where FAW keeps a single source.
+                for slot in range(rng.randint(fewest, most) + (1 if most > 1 else 0)):
                     u = rng.random()
                     plan: dict[int, Party] = {}
                     if u < p0:
-                        chosen = self.pick(local_pool, used) or self.pick(outside_pool, used)
+                        chosen = self.pick(local_pool, used, fresh=serving[node]) or self.pick(
+                            outside_pool, used, fresh=serving[node]
+                        )
                         if chosen:
                             used.add(chosen[0])
+                            serving[node].add(chosen[0])
                             plan = {y: Party(synthetic=chosen[0], site=chosen[1]) for y in years}
                     elif u < p1:
                         earliest = max(EARLIEST_LOCAL.get(node, 2021), years[0] + 1)
                         switch = rng.randint(min(earliest, 2025), 2025)
-                        before = self.pick(outside_pool, used)
+                        before = self.pick(outside_pool, used, fresh=serving[node])
                         if before:
                             used.add(before[0])
+                            serving[node].add(before[0])
                         local_site = self.localised(before[0]) if before else None
                         if before and local_site is not None and rng.random() < 0.5:
                             after = (before[0], local_site)  # the outside supplier localises
                         else:
-                            after = self.pick(local_pool, used)
+                            after = self.pick(local_pool, used, fresh=serving[node])
                             if after:
                                 used.add(after[0])
+                                serving[node].add(after[0])
                         for y in years:
                             side = before if y < switch else after
                             if side:
                                 plan[y] = Party(synthetic=side[0], site=side[1])
                     else:
-                        chosen = self.pick(outside_pool, used) or self.pick(local_pool, used)
+                        chosen = self.pick(outside_pool, used, fresh=serving[node]) or self.pick(
+                            local_pool, used, fresh=serving[node]
+                        )
                         if chosen:
                             used.add(chosen[0])
+                            serving[node].add(chosen[0])
                             plan = {y: Party(synthetic=chosen[0], site=chosen[1]) for y in years}
                     if plan:
                         slots.append(((2.0 if slot == 0 else 1.0) * rng.uniform(0.5, 1.5), plan))
@@ -672,11 +686,11 @@ class _Generator:
         while queue:
             (buyer, buyer_site, node), years, depth = queue.pop(0)
             inputs = UPSTREAM.get(node, [])
-            if not inputs or depth > 2:
-                continue
+            if not inputs or depth > 2 or (depth == 2 and rng.random() < 0.5):
+                continue  # tier-3 links for about half of the tier-2 sales
             buyer_local = self.enterprises[buyer].sites[buyer_site].local
-            chosen_inputs = rng.sample(inputs, min(len(inputs), rng.choice((1, 2))))
-            if depth == 1 and rng.random() < 0.5:
+            chosen_inputs = rng.sample(inputs, min(len(inputs), rng.choice((1, 1, 2))))
+            if depth == 1 and rng.random() < 0.15:
                 chosen_inputs.append(rng.choice(sorted(SUPPLIER_SERVICES)))
             for upstream in chosen_inputs:
                 local_pool, outside_pool = makers[upstream]
@@ -685,7 +699,7 @@ class _Generator:
                 share = SUPPLIER_SERVICES.get(upstream) or UPSTREAM_SHARE.get(
                     upstream, DEFAULT_UPSTREAM_SHARE
                 )
-                count = 1 if rng.random() < 0.5 else 2
+                count = 1 if rng.random() < 0.8 else 2
                 used: set[int] = set()
                 for n in range(count):
                     prefer_local = rng.random() < (0.65 if buyer_local else 0.3)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from clusterhub.projects.choices import ScopeKind, Stage
 from clusterhub.projects.kpis import (
     COUNTING_RULE,
+    ProjectSummary,
     activity_index,
     city_ranking,
     kpi_report,
@@ -56,8 +57,9 @@ def briefing_context(*, user, scope, week_end: datetime.date) -> dict:
         leads=Count("pk", filter=Q(lead_on__gte=week_start, lead_on__lte=week_end)),
         amount=Sum("contract_amount", filter=Q(signed_on__gte=week_start, signed_on__lte=week_end)),
     )
-    report = kpi_report(user=user, scope=scope, year=year, as_of=week_end)
-    stages = [f for f in funnel(projects) if f["stage"] != Stage.DROPPED]
+    summary = ProjectSummary(projects, year, week_end)
+    report = kpi_report(user=user, scope=scope, year=year, as_of=week_end, summary=summary)
+    stages = [f for f in funnel(summary) if f["stage"] != Stage.DROPPED]
     trend = monthly_trend(projects=projects, months=12, as_of=week_end)
     trend_svg = bar_chart(
         [row["month"].strftime("%y-%m") for row in trend],
@@ -76,7 +78,7 @@ def briefing_context(*, user, scope, week_end: datetime.date) -> dict:
     ranking_svg = ""
     red = black = []
     if scope.kind == ScopeKind.CLUSTER:
-        ranking = city_ranking(user=user, year=year, as_of=week_end)
+        ranking = city_ranking(user=user, year=year, as_of=week_end, summary=summary)
         red, black = red_and_black_lists(ranking)
         scored = [r for r in ranking if r.score is not None]
         ranking_svg = hbar_chart(

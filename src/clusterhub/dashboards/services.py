@@ -14,14 +14,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from clusterhub.projects.choices import PIPELINE, Metric, OriginKind, ProblemStatus, Stage
-from clusterhub.projects.filters import overdue_condition, stale_condition
+from clusterhub.projects.choices import (
+    PIPELINE,
+    SIGNED_OR_LATER,
+    Metric,
+    OriginKind,
+    ProblemStatus,
+    Stage,
+)
 from clusterhub.projects.kpis import (
     COUNTING_RULE,
+    ProjectSummary,
     activity_index,
     city_ranking,
     cluster_cities,
@@ -127,72 +134,48 @@ class Cockpit:
         }
 
 
-def funnel(projects, year: int | None = None) -> list[dict]:
-    """Projects by stage today, with their amounts (one query)."""
-    rows = {
-        row["stage"]: row
-        for row in projects.values("stage").annotate(
-            n=Count("pk"), amount=Sum("contract_amount"), planned=Sum("planned_investment")
-        )
-    }
-    result = []
-    for stage in [*PIPELINE, Stage.STALLED, Stage.DROPPED]:
-        row = rows.get(stage, {})
-        result.append(
-            {
-                "stage": stage,
-                "label": str(Stage(stage).label),
-                "count": row.get("n", 0),
-                "amount": row.get("amount") or Decimal(0),
-                "planned": row.get("planned") or Decimal(0),
-                "url": projects_url(stage=stage),
-            }
-        )
-    return result
-
-
-def reached(projects) -> list[dict]:
-    """The funnel: how many projects ever reached each stage, from the stage dates (one query).
-    A lead that was dropped still counts as a lead; a stalled one as far as it got."""
-    counts = projects.aggregate(
-        lead=Count("pk"),
-        signed=Count("pk", filter=Q(signed_on__isnull=False)),
-        started=Count("pk", filter=Q(started_on__isnull=False)),
-        operating=Count("pk", filter=Q(operating_on__isnull=False)),
-    )
+def funnel(summary: ProjectSummary) -> list[dict]:
+    """Projects by stage today, with their contracted amounts."""
     return [
         {
             "stage": stage,
             "label": str(Stage(stage).label),
-            "count": counts[stage],
-            "url": projects_url(reached=stage) if stage != Stage.LEAD else projects_url(),
+            "count": int(summary.total("n", stage=stage)),
+            "amount": summary.total("amount", stage=stage),
+            "url": projects_url(stage=stage),
         }
-        for stage in (Stage.LEAD, Stage.SIGNED, Stage.STARTED, Stage.OPERATING)
+        for stage in [*PIPELINE, Stage.STALLED, Stage.DROPPED]
     ]
 
 
-def cities(projects, year: int, as_of: datetime.date) -> list[dict]:
-    """Per prefecture: projects counted there, active ones, signed this year and the amounts, with
-    the city's centroid for the point map (two queries)."""
-    start = datetime.date(year, 1, 1)
-    signed = Q(signed_on__gte=start, signed_on__lte=as_of)
-    rows = {
-        row["city_id"]: row
-        for row in projects.filter(city__isnull=False)
-        .values("city_id")
-        .annotate(
-            n=Count("pk"),
-            active=Count(
-                "pk", filter=Q(stage__in=[Stage.NEGOTIATING, Stage.SIGNED, Stage.STARTED])
-            ),
-            signed=Count("pk", filter=signed),
-            amount=Sum("contract_amount", filter=signed),
-            total_amount=Sum("contract_amount"),
-        )
+def reached(summary: ProjectSummary) -> list[dict]:
+    """The funnel: how many projects ever reached each stage, from the stage dates. A lead that
+    was dropped still counts as a lead; a stalled one as far as it got."""
+    counts = {
+        Stage.LEAD: summary.total("n"),
+        Stage.SIGNED: summary.total("reached_signed"),
+        Stage.STARTED: summary.total("reached_started"),
+        Stage.OPERATING: summary.total("reached_operating"),
     }
+    return [
+        {
+            "stage": stage,
+            "label": str(Stage(stage).label),
+            "count": int(count),
+            "url": projects_url(reached=stage) if stage != Stage.LEAD else projects_url(),
+        }
+        for stage, count in counts.items()
+    ]
+
+
+def cities(summary: ProjectSummary, year: int) -> list[dict]:
+    """Per prefecture: projects counted there, active ones, signed this year and the amounts,
+    with the city's centroid for the point map."""
+    active = (Stage.NEGOTIATING, Stage.SIGNED, Stage.STARTED)
     result = []
     for region in cluster_cities():
-        row = rows.get(region.pk, {})
+        pk = region.pk
+        amount = summary.total(Metric.CONTRACT_AMOUNT, city_id=pk)
         result.append(
             {
                 "code": region.code,
@@ -200,12 +183,12 @@ def cities(projects, year: int, as_of: datetime.date) -> list[dict]:
                 "short_name": short_name(region),
                 "lon": float(region.longitude) if region.longitude is not None else None,
                 "lat": float(region.latitude) if region.latitude is not None else None,
-                "count": row.get("n", 0),
-                "active": row.get("active", 0),
-                "signed": row.get("signed", 0),
-                "amount": row.get("amount") or Decimal(0),
-                "amount_yi": yi(row.get("amount")),
-                "total_amount": row.get("total_amount") or Decimal(0),
+                "count": int(summary.total("n", city_id=pk)),
+                "active": int(sum(summary.total("n", city_id=pk, stage=s) for s in active)),
+                "signed": int(summary.total(Metric.PROJECTS_SIGNED, city_id=pk)),
+                "amount": amount,
+                "amount_yi": yi(amount),
+                "total_amount": summary.total("amount", city_id=pk),
                 "url": projects_url(region=region.code),
                 "signed_url": projects_url(region=region.code, signed_year=year),
             }
@@ -240,7 +223,8 @@ def build_cockpit(*, user, year: int | None = None, as_of: datetime.date | None 
         as_of = datetime.date(year, 12, 31)  # a past year is seen as it ended
     projects = visible_projects(user)
     scope = resolve_scope("cluster")
-    report = kpi_report(user=user, scope=scope, year=year, as_of=as_of)
+    summary = ProjectSummary(projects, year, as_of)
+    report = kpi_report(user=user, scope=scope, year=year, as_of=as_of, summary=summary)
     goals = []
     for line in report.lines:
         if line.segment:
@@ -252,7 +236,7 @@ def build_cockpit(*, user, year: int | None = None, as_of: datetime.date | None 
                 "url": projects_url(**{drill: year}) if drill else "",
             }
         )
-    ranking = city_ranking(user=user, year=year, as_of=as_of)
+    ranking = city_ranking(user=user, year=year, as_of=as_of, summary=summary)
     red, black = red_and_black_lists(ranking)
     ranking_rows = [
         {
@@ -285,15 +269,6 @@ def build_cockpit(*, user, year: int | None = None, as_of: datetime.date | None 
         project__in=projects.values("pk"), done_on__isnull=True, due_on__lt=today
     )
     overdue = list(overdue_milestones.select_related("project__city").order_by("due_on", "pk")[:8])
-    counts = projects.aggregate(
-        total=Count("pk"),
-        stale=Count("pk", filter=stale_condition()),
-        overdue=Count("pk", filter=overdue_condition(today)),
-        stalled=Count("pk", filter=Q(stage=Stage.STALLED)),
-        amount=Sum(
-            "contract_amount", filter=Q(stage__in=[Stage.SIGNED, Stage.STARTED, Stage.OPERATING])
-        ),
-    )
     weeks = activity_index(user=user, weeks=8, as_of=as_of)
     latest = max((w.week for w in weeks), default=None)
     activity = []
@@ -316,24 +291,25 @@ def build_cockpit(*, user, year: int | None = None, as_of: datetime.date | None 
         as_of=as_of,
         scope_label=scope.label,
         goals=goals,
-        funnel=funnel(projects),
-        reached=reached(projects),
-        cities=cities(projects, year, as_of),
+        funnel=funnel(summary),
+        reached=reached(summary),
+        cities=cities(summary, year),
         ranking=ranking_rows,
         red=[r.city.display_name for r in red],
         black=[r.city.display_name for r in black],
         trend=trend,
         stalled=stalled,
-        stalled_count=counts["stalled"],
+        stalled_count=int(summary.total("n", stage=Stage.STALLED)),
         overdue=overdue,
         overdue_count=overdue_milestones.count(),
-        stale_count=counts["stale"],
+        stale_count=int(summary.total("stale")),
         events=promotion_events(projects),
         activity=activity,
         totals={
-            "projects": counts["total"],
-            "amount": counts["amount"] or Decimal(0),
-            "overdue_projects": counts["overdue"],
+            "projects": int(summary.total("n")),
+            "amount": sum(
+                (summary.total("amount", stage=stage) for stage in SIGNED_OR_LATER), Decimal(0)
+            ),
             "open_problems": Problem.objects.filter(
                 project__in=projects.values("pk"), status=ProblemStatus.OPEN
             ).count(),

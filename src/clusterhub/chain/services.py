@@ -44,6 +44,10 @@ class AnalyticsError(ValueError):
     """Bad input to an analytics question (unknown region, node, enterprise, threshold)."""
 
 
+class AnalyticsNotFound(AnalyticsError):
+    """The region, node, enterprise or site asked about does not exist (or is not visible)."""
+
+
 class AnalyticsNotReady(RuntimeError):
     """No snapshot has been computed yet; a refresh has been requested."""
 
@@ -139,7 +143,7 @@ def _region(view, code: str) -> dict:
 
     region = view.region_by_code((code or "").strip())
     if region is None:
-        raise AnalyticsError(_("Unknown region code “%(code)s”.") % {"code": code})
+        raise AnalyticsNotFound(_("Unknown region code “%(code)s”.") % {"code": code})
     return region
 
 
@@ -154,7 +158,7 @@ def _enterprise_ids(view, public_ids) -> list[int] | None:
     found = dict(Enterprise.objects.filter(public_id__in=wanted).values_list("public_id", "pk"))
     missing = sorted(wanted - found.keys())
     if missing:
-        raise AnalyticsError(_("Unknown enterprise id: %(ids)s.") % {"ids": ", ".join(missing)})
+        raise AnalyticsNotFound(_("Unknown enterprise id: %(ids)s.") % {"ids": ", ".join(missing)})
     return sorted(found.values())
 
 
@@ -258,7 +262,7 @@ def chain_dependency(
         elif site is not None:
             site_obj = Site.objects.restrict(user, "view").filter(pk=site).first()
             if site_obj is None:
-                raise AnalyticsError(_("Unknown site."))
+                raise AnalyticsNotFound(_("Unknown site."))
             kwargs["site_id"] = site_obj.pk
         else:
             kwargs["region_id"] = _region(view, region_code)["id"]
@@ -282,3 +286,151 @@ def chain_upstream(
     finally:
         view.close()
     return redact(answer, user=user)
+
+
+def _node(code: str):
+    from django.utils.translation import gettext as _
+
+    from .models import ChainNode
+
+    node = ChainNode.objects.filter(code=(code or "").strip()).first()
+    if node is None:
+        raise AnalyticsNotFound(_("Unknown chain node “%(code)s”.") % {"code": code})
+    return node
+
+
+def chain_node_enterprises(
+    *, user, node_code: str, region_code: str, year: int | None = None, oems=None, limit=200
+) -> dict:
+    """One node of the chain in a region and year: its gap (from the cached report), the
+    suppliers selling it (or anything under it) to the region's OEMs and the OEMs buying it.
+    The lists are read through SupplyLink.objects.restrict(user): only links the user may view."""
+    from django.db.models import Count, Sum
+    from django.utils.translation import gettext as _
+
+    from clusterhub.geo.models import Region
+
+    from .analytics import oracle
+    from .analytics.report import ratio, yuan
+    from .models import SupplyLink
+
+    node = _node(node_code)
+    answer = chain_report(user=user, region_code=region_code, year=year, oems=oems)
+    entry = next((n for n in answer["by_node"] if n["code"] == node.code), None)
+    if entry is None:  # in the database but not yet in the snapshot
+        raise AnalyticsError(_("“%(code)s” is not in the analytics yet.") % {"code": node.code})
+    region = Region.objects.get(code=region_code)
+    oem_ids = [o["id"] for o in answer["oems"]] if answer["oems"] is not None else None
+    links = SupplyLink.objects.restrict(user, "view").filter(chain_node__path__startswith=node.path)
+    scope = oracle.scope_links(
+        region=region, year=answer["year"] or 0, oem_ids=oem_ids, links=links
+    )
+    local = oracle.local_q(region)
+
+    def rows(key):
+        grouped = (
+            scope.values(f"{key}_id", f"{key}__public_id", f"{key}__name", f"{key}__name_en")
+            .annotate(
+                value=Sum("annual_value"),
+                value_local=Sum("annual_value", filter=local),
+                links=Count("pk"),
+            )
+            .order_by("-value", f"{key}__name")[:limit]
+        )
+        return [
+            {
+                "enterprise": {
+                    "id": r[f"{key}_id"],
+                    "public_id": r[f"{key}__public_id"],
+                    "name": r[f"{key}__name"],
+                    "name_en": r[f"{key}__name_en"],
+                },
+                "value": yuan((r["value"] or 0) * 100),
+                "value_local": yuan((r["value_local"] or 0) * 100),
+                "local_share": ratio((r["value_local"] or 0) * 100, (r["value"] or 0) * 100),
+                "links": r["links"],
+            }
+            for r in grouped
+        ]
+
+    result = {
+        "snapshot": answer["snapshot"],
+        "audience": answer["audience"],
+        "region": answer["region"],
+        "year": answer["year"],
+        "node": entry,
+        "suppliers": rows("supplier"),
+        "oems": rows("customer"),
+    }
+    return redact(result, user=user)
+
+
+def chain_node_sites(*, user, node_code: str, region_code: str, year: int | None = None) -> dict:
+    """Sites that make a chain node (or anything under it) inside a region, for a point map:
+    producing sites of that year's supply links and sites with the capability. Only sites the
+    user may view; coordinates as stored (GCJ-02 or WGS-84, given per site)."""
+    from django.db.models import Q
+
+    from clusterhub.enterprises.models import Site
+    from clusterhub.geo.models import Region
+
+    from .models import SupplyLink
+
+    node = _node(node_code)
+    region = Region.objects.filter(code=(region_code or "").strip()).first()
+    if region is None:
+        from django.utils.translation import gettext as _
+
+        raise AnalyticsNotFound(_("Unknown region code “%(code)s”.") % {"code": region_code})
+    selling = SupplyLink.objects.restrict(user, "view").filter(
+        chain_node__path__startswith=node.path
+    )
+    if year is not None:
+        selling = selling.filter(year=year)
+    sites = (
+        Site.objects.restrict(user, "view")
+        .filter(region__path__startswith=region.path)
+        .filter(
+            Q(pk__in=selling.values("supplier_site_id"))
+            | Q(capabilities__chain_node__path__startswith=node.path)
+        )
+        .exclude(longitude__isnull=True)
+        .select_related("enterprise", "region")
+        .distinct()
+        .order_by("enterprise__name", "name")
+    )
+    points = [
+        {
+            "site_id": s.pk,
+            "name": s.name,
+            "name_en": s.name_en,
+            "enterprise": {
+                "id": s.enterprise_id,
+                "public_id": s.enterprise.public_id,
+                "name": s.enterprise.name,
+                "name_en": s.enterprise.name_en,
+            },
+            "region": {"code": s.region.code, "name": s.region.name, "name_en": s.region.name_en},
+            "longitude": float(s.longitude),
+            "latitude": float(s.latitude),
+            "datum": s.datum,
+        }
+        for s in sites[:5000]
+    ]
+    areas = [
+        {
+            "code": r.code,
+            "name": r.name,
+            "name_en": r.name_en,
+            "longitude": float(r.longitude),
+            "latitude": float(r.latitude),
+        }
+        for r in Region.objects.filter(parent=region, longitude__isnull=False).order_by("code")
+    ]
+    return {
+        "node": {"code": node.code, "name": node.name, "name_en": node.name_en},
+        "region": {"code": region.code, "name": region.name, "name_en": region.name_en},
+        "year": year,
+        "sites": points,
+        "areas": areas,
+    }

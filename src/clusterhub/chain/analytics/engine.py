@@ -820,9 +820,11 @@ class Results:
             [region_id, year],
         )
 
-    def single(self, region_id: int, year: int) -> dict[int, dict]:
-        """node -> the region's OEM with the most concentrated buying of that node, its largest
-        supplier, that supplier's value and the OEM's total (cents)."""
+    def single(self, region_id: int, year: int, threshold: Decimal) -> dict[int, dict]:
+        """node -> the largest purchase single-sourced over `threshold` by one of the region's
+        OEMs: that OEM, its supplier, the supplier's value and the OEM's total (cents), and how
+        many of the region's OEMs are single-sourced for the node. Exact integer comparison."""
+        scaled = int((Decimal(threshold) * 10000).to_integral_value())
         rows = self._rows(
             f"""
             WITH oems AS (
@@ -830,15 +832,17 @@ class Results:
                 WHERE region_id = ? AND year = ?
             )
             SELECT node_id,
-                   arg_max(customer_id, top::DOUBLE / total::DOUBLE) AS customer_id,
-                   arg_max(supplier_id, top::DOUBLE / total::DOUBLE) AS supplier_id,
-                   arg_max(top, top::DOUBLE / total::DOUBLE) AS top,
-                   arg_max(total, top::DOUBLE / total::DOUBLE) AS oem_total
+                   arg_max(customer_id, top) AS customer_id,
+                   arg_max(supplier_id, top) AS supplier_id,
+                   max(top) AS top,
+                   arg_max(total, top) AS oem_total,
+                   count(*) AS oems
             FROM {self.file("oem_top")}
             WHERE year = ? AND total > 0 AND customer_id IN (SELECT customer_id FROM oems)
+              AND top::HUGEINT * 10000 > total::HUGEINT * ?
             GROUP BY node_id
             """,  # noqa: S608
-            [region_id, year, year],
+            [region_id, year, year, scaled],
         )
         return {r["node_id"]: r for r in rows}
 

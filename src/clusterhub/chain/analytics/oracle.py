@@ -22,11 +22,13 @@ from .engine import DEFAULT_SINGLE_SOURCE_THRESHOLD, DEFAULT_WEAK_THRESHOLD, cla
 ZERO = Decimal("0.00")
 
 
-def valid_links(*, year: int, audience: str = "all"):
+def valid_links(*, year: int, audience: str = "all", links=None):
     """Links every metric counts: a value >= 0 and not a supplier selling to itself."""
-    links = SupplyLink.objects.filter(
-        year=year, annual_value__isnull=False, annual_value__gte=0
-    ).exclude(supplier=F("customer"))
+    links = (
+        (SupplyLink.objects.all() if links is None else links)
+        .filter(year=year, annual_value__isnull=False, annual_value__gte=0)
+        .exclude(supplier=F("customer"))
+    )
     if audience == "public":
         links = links.filter(confidentiality=Confidentiality.PUBLIC)
     return links
@@ -38,17 +40,18 @@ def _customers(links, oem_ids):
     return links.filter(customer_id__in=list(oem_ids))
 
 
-def scope_links(*, region, year: int, oem_ids=None, audience: str = "all"):
-    """Valid links bought by the OEMs (or the given customers) at a site inside `region`, with
-    `local` telling whether the producing site lies inside it too."""
-    links = _customers(valid_links(year=year, audience=audience), oem_ids).annotate(
+def scope_links(*, region, year: int, oem_ids=None, audience: str = "all", links=None):
+    """Valid links bought by the OEMs (or the given customers) at a site inside `region`,
+    annotated with the buying and producing regions' paths (`local_q(region)` tells local)."""
+    links = valid_links(year=year, audience=audience, links=links)
+    links = _customers(links, oem_ids).annotate(
         buy_path=Coalesce("customer_site__region__path", "customer__home_region__path"),
         sup_path=Coalesce("supplier_site__region__path", "supplier__home_region__path"),
     )
     return links.filter(buy_path__startswith=region.path)
 
 
-def _local(region) -> Q:
+def local_q(region) -> Q:
     return Q(sup_path__startswith=region.path)
 
 
@@ -56,9 +59,9 @@ def local_sourcing_rate(*, region, year: int, oem_ids=None, audience: str = "all
     """Value and count of links in scope, and of the local ones (Decimal yuan, ints)."""
     totals = scope_links(region=region, year=year, oem_ids=oem_ids, audience=audience).aggregate(
         value_total=Sum("annual_value"),
-        value_local=Sum("annual_value", filter=_local(region)),
+        value_local=Sum("annual_value", filter=local_q(region)),
         count_total=Count("pk"),
-        count_local=Count("pk", filter=_local(region)),
+        count_local=Count("pk", filter=local_q(region)),
     )
     return {
         "value_total": totals["value_total"] or ZERO,
@@ -92,7 +95,7 @@ def gap_list(
     scope = scope_links(region=region, year=year, oem_ids=oem_ids, audience=audience)
     totals = defaultdict(lambda: {"value_total": ZERO, "value_local": ZERO})
     for row in scope.values("chain_node_id").annotate(
-        value_total=Sum("annual_value"), value_local=Sum("annual_value", filter=_local(region))
+        value_total=Sum("annual_value"), value_local=Sum("annual_value", filter=local_q(region))
     ):
         for ancestor in _ancestors(nodes, row["chain_node_id"]):
             totals[ancestor]["value_total"] += row["value_total"] or ZERO
@@ -109,15 +112,16 @@ def gap_list(
     ):
         for ancestor in _ancestors(nodes, row["chain_node_id"]):
             by_supplier[(row["customer_id"], ancestor)][row["supplier_id"]] += row["value"]
-    best = {}  # node -> (share, oem, supplier, top, total)
+    best = {}  # node -> (share, oem, supplier, top, total) of the largest single-sourced buying
     for (oem, node_id), suppliers in by_supplier.items():
         total = sum(suppliers.values(), ZERO)
         if total <= 0:
             continue
         supplier, top = max(suppliers.items(), key=lambda item: item[1])
-        share = top / total
-        if node_id not in best or share > best[node_id][0]:
-            best[node_id] = (share, oem, supplier, top, total)
+        if top <= total * single_threshold:
+            continue
+        if node_id not in best or top > best[node_id][3]:
+            best[node_id] = (top / total, oem, supplier, top, total)
 
     rows = []
     for node_id, values in totals.items():

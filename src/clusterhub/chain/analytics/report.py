@@ -255,11 +255,17 @@ def _reason(node: dict, weak: Decimal, single: Decimal) -> str:
         }
     if cls == engine.SINGLE_SOURCE:
         top = node["single"]
-        return _("%(supplier)s supplies %(share)s of %(oem)s's purchases of this node.") % {
+        text = _("%(supplier)s supplies %(share)s of %(oem)s's purchases (%(value)s yuan).") % {
             "supplier": (top["supplier"] or {}).get("name") or _("One supplier"),
             "share": percent(top["share"]),
             "oem": (top["oem"] or {}).get("name") or _("an OEM"),
+            "value": top["oem_total"],
         }
+        if top["oems"] > 1:
+            text += " " + _("%(count)s OEMs of the region depend on one supplier here.") % {
+                "count": top["oems"]
+            }
+        return text
     return ""
 
 
@@ -296,7 +302,7 @@ def _region_report(view, region_id, year, oem_ids, weak, single) -> dict:
     by_oem = results.by_oem(region_id, year) if year is not None else []
     by_city = results.by_city(region_id, year) if year is not None else []
     by_node = {r["node_id"]: r for r in results.by_node(region_id, year)} if year else {}
-    single_rows = results.single(region_id, year) if year is not None else {}
+    single_rows = results.single(region_id, year, single) if year is not None else {}
     enterprises = view.enterprises(
         [r["customer_id"] for r in by_oem]
         + [r["customer_id"] for r in single_rows.values()]
@@ -329,6 +335,7 @@ def _region_report(view, region_id, year, oem_ids, weak, single) -> dict:
                 "share": ratio(top["top"], top["oem_total"]),
                 "value": yuan(top["top"]),
                 "oem_total": yuan(top["oem_total"]),
+                "oems": int(top["oems"]),
             }
         entry["class_label"] = class_label(cls)
         entry["reason"] = _reason(entry, weak, single) if cls else ""

@@ -326,7 +326,8 @@ def _write_stage_events(connection, rows) -> None:
 
 
 PAGES = {
-    "cockpit": ("/cockpit/", {}),
+    "cockpit (cold)": ("/cockpit/", {}),
+    "cockpit (cached)": ("/cockpit/", {}),
     "filtered list": (
         "/projects/",
         {"stage": "signed", "region": "220100", "signed_year": "2024", "sort": "-amount"},
@@ -337,6 +338,7 @@ PAGES = {
 
 def measure_pages(users: dict, *, repeat: int = 5) -> list[dict]:
     """Median server time and query count of each page for each user."""
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -346,14 +348,20 @@ def measure_pages(users: dict, *, repeat: int = 5) -> list[dict]:
         client = Client()
         client.force_login(user)
         for label, (url, params) in PAGES.items():
+            # "cold": the cockpit's cache emptied before each request, as after any change.
+            cold = "cold" in label
             response = client.get(url, params)  # warm caches (templates, plans)
             assert response.status_code == 200, (url, response.status_code)
             times = []
+            if cold:
+                cache.clear()
             with CaptureQueriesContext(connection) as queries:
                 client.get(url, params)
             # Counted now: the next request's start clears the connection's query log.
             query_count = len(queries.captured_queries)
             for _round in range(repeat):
+                if cold:
+                    cache.clear()
                 begin = time.perf_counter()
                 client.get(url, params)
                 times.append((time.perf_counter() - begin) * 1000)

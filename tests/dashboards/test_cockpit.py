@@ -117,3 +117,17 @@ def test_briefing_pdf_hides_confidential_projects(client, people, story):
     preview = client.get(reverse("dashboards:briefing"), {"week": "2024-03-08"})
     assert preview.status_code == 200
     assert client.get(reverse("dashboards:briefing_pdf"), {"scope": "nowhere"}).status_code == 404
+
+
+def test_cockpit_cache_follows_the_data(client, people, story, make_project):
+    client.force_login(people["province_viewer"])
+    url = reverse("dashboards:cockpit")
+
+    def signed_now():
+        cockpit = client.get(url, {"year": 2024}).context["cockpit"]
+        return {f["stage"]: f["count"] for f in cockpit.funnel}["signed"]
+
+    assert signed_now() == 3
+    assert signed_now() == 3  # from the cache
+    make_project(stage=Stage.SIGNED, name="新签约", on=datetime.date(2024, 6, 1))
+    assert signed_now() == 4

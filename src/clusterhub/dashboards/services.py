@@ -316,3 +316,64 @@ def build_cockpit(*, user, year: int | None = None, as_of: datetime.date | None 
         },
         counting_rule=str(COUNTING_RULE),
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Cache: the cockpit is the same until the data behind it changes
+
+
+def data_version() -> tuple:
+    """A fingerprint of everything the cockpit reads, changing with any save, delete or bulk
+    write of projects and their records (one query)."""
+    from django.db import connection
+
+    from clusterhub.projects.models import (
+        Activity,
+        FundsArrival,
+        OutputReport,
+        Project,
+        StageAlertRule,
+        StageEvent,
+        Target,
+    )
+
+    # Table names come from the models, never from input.
+    parts = []
+    for model in (Project, Milestone, Problem, FundsArrival, Target, OutputReport, StageAlertRule):
+        table = connection.ops.quote_name(model._meta.db_table)
+        parts.append(f"(SELECT MAX(updated) FROM {table})")  # noqa: S608
+        parts.append(f"(SELECT COUNT(*) FROM {table})")  # noqa: S608
+    for model in (StageEvent, Activity, Project.named_people.through):
+        table = connection.ops.quote_name(model._meta.db_table)
+        parts.append(f"(SELECT MAX(id) FROM {table})")  # noqa: S608
+        parts.append(f"(SELECT COUNT(*) FROM {table})")  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        return tuple(str(value) for value in cursor.fetchone())
+
+
+def _access_key(user) -> str:
+    from clusterhub.core.access import get_access
+
+    access = get_access(user)
+    return repr((access.user_id, access.is_superuser, access.is_government, access.scopes))
+
+
+def cockpit_for(*, user, year: int | None = None) -> Cockpit:
+    """The cockpit from the cache when nothing it reads has changed since it was built (and
+    for at most CLUSTERHUB_COCKPIT_CACHE_SECONDS, default 300), else built afresh."""
+    import hashlib
+
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
+    today = timezone.localdate()
+    raw = repr((_access_key(user), year, today, get_language(), data_version()))
+    key = "cockpit:" + hashlib.sha256(raw.encode()).hexdigest()
+    cockpit = cache.get(key)
+    if cockpit is None:
+        cockpit = build_cockpit(user=user, year=year)
+        seconds = getattr(settings, "CLUSTERHUB_COCKPIT_CACHE_SECONDS", 300)
+        cache.set(key, cockpit, seconds)
+    return cockpit

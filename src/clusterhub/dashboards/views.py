@@ -14,7 +14,7 @@ from clusterhub.core.views import LoginRequiredMixin
 from clusterhub.projects.kpis import UnknownScope, resolve_scope
 
 from .briefing import briefing_context, render_briefing_pdf
-from .services import build_cockpit
+from .services import cockpit_for
 
 
 def _year(request) -> int:
@@ -30,7 +30,7 @@ def _year(request) -> int:
 class CockpitView(LoginRequiredMixin, View):
     def get(self, request):
         year = _year(request)
-        cockpit = build_cockpit(user=request.user, year=year)
+        cockpit = cockpit_for(user=request.user, year=year)
         this_year = timezone.localdate().year
         return render(
             request,

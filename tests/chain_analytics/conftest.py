@@ -44,8 +44,9 @@ class World:
         return node
 
     def company(self, name, region, kind="tier1", site=True, **extra):
+        extra.setdefault("name_en", name)
         enterprise = EnterpriseFactory(
-            name=name, name_en=name, kind=kind, home_region=self.regions[region], **extra
+            name=name, kind=kind, home_region=self.regions[region], **extra
         )
         if site:
             SiteFactory(enterprise=enterprise, region=self.regions[region], name=f"{name}厂")

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from clusterhub.chain.models import SupplyLink
 from clusterhub.core.choices import Datum
@@ -87,17 +88,17 @@ def demo_counts() -> dict[str, int]:
     from clusterhub.geo.models import Park
 
     return {
-        "regions": Region.objects.count(),
-        "parks": Park.objects.count(),
-        "industry codes": IndustryCode.objects.count(),
-        "chain nodes": ChainNode.objects.count(),
-        "enterprises": Enterprise.objects.count(),
-        "synthetic enterprises": Enterprise.objects.filter(is_synthetic=True).count(),
-        "sites": Site.objects.count(),
-        "capabilities": Capability.objects.count(),
-        "certifications": Certification.objects.count(),
-        "supply links": SupplyLink.objects.count(),
-        "organisations": Organisation.objects.count(),
+        _("regions"): Region.objects.count(),
+        _("parks"): Park.objects.count(),
+        _("industry codes"): IndustryCode.objects.count(),
+        _("chain nodes"): ChainNode.objects.count(),
+        _("enterprises"): Enterprise.objects.count(),
+        _("synthetic enterprises"): Enterprise.objects.filter(is_synthetic=True).count(),
+        _("sites"): Site.objects.count(),
+        _("capabilities"): Capability.objects.count(),
+        _("certifications"): Certification.objects.count(),
+        _("supply links"): SupplyLink.objects.count(),
+        _("organisations"): Organisation.objects.count(),
     }
 
 

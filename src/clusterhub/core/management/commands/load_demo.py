@@ -48,7 +48,11 @@ class Command(BaseCommand):
                 "created": tally.total("created"),
                 "updated": tally.total("updated"),
                 "unchanged": tally.total("unchanged"),
-                "population": summary.population,
+                "population": {
+                    "created": _("created"),
+                    "replaced": _("replaced"),
+                    "unchanged": _("unchanged"),
+                }[summary.population],
             }
         )
         for label, count in summary.counts.items():

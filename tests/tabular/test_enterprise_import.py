@@ -387,3 +387,54 @@ def test_kind_is_needed_for_a_new_enterprise_and_labels_are_checked(registry, ad
     assert errors[0] == (2, "企业类型", "a new enterprise needs its kind")
     assert errors[1][:2] == (3, "企业类型")
     assert "“火箭” is not one of" in errors[1][2]
+
+
+def test_a_write_refused_by_the_database_is_named_and_nothing_is_written(
+    registry, admin_user, monkeypatch
+):
+    """A clash only the database sees (another import registered the code meanwhile)."""
+    from django.db import IntegrityError
+
+    from clusterhub.enterprises import importers
+
+    real_save = importers.save_enterprise
+
+    def bulk_refused(**kwargs):
+        raise IntegrityError("UNIQUE constraint failed: enterprises_enterprise.credit_code")
+
+    def save(*, enterprise, aliases=None):
+        if enterprise.credit_code == CODE_B:
+            raise IntegrityError("UNIQUE constraint failed: enterprises_enterprise.credit_code")
+        return real_save(enterprise=enterprise, aliases=aliases)
+
+    monkeypatch.setattr(importers, "create_enterprises_in_bulk", bulk_refused)
+    monkeypatch.setattr(importers, "save_enterprise", save)
+    job = commit_import(user=admin_user, job=preview(admin_user, good_rows()))
+    assert job.status == ImportStatus.FAILED
+    (error,) = job.commit_result["errors"]
+    assert error["row"] == 3
+    assert "the database refused this row" in error["reason"]
+    assert not Enterprise.objects.exists()
+    # With the good rows option the other row is written, one by one.
+    job = commit_import(user=admin_user, job=preview(admin_user, good_rows()), good_rows_only=True)
+    assert job.status == ImportStatus.DONE
+    assert list(Enterprise.objects.values_list("credit_code", flat=True)) == [CODE_A]
+    assert set(Enterprise.objects.get().aliases.values_list("name", flat=True)) == {"富维", "FAWAY"}
+
+
+def test_commit_reads_the_dry_runs_rows_with_their_dates(registry, admin_user, settings):
+    import datetime
+
+    rows = [
+        ["企业名称", "企业类型", "注册地", "成立日期", "员工人数"],
+        ["日期公司", "tier1", 220100, datetime.datetime(2021, 10, 19), 1200.0],
+    ]
+    job = preview(admin_user, None, name="d.xlsx", content=xlsx_bytes(rows))
+    cache = settings.DATA_DIR / "imports" / f"job-{job.pk}.rows.jsonl"
+    assert cache.exists()
+    job = commit_import(user=admin_user, job=job)
+    assert job.status == ImportStatus.DONE
+    enterprise = Enterprise.objects.get(name="日期公司")
+    assert (str(enterprise.founded), enterprise.employees) == ("2021-10-19", 1200)
+    assert enterprise.home_region == registry["changchun"]  # a numeric region code cell
+    assert not cache.exists()

@@ -216,7 +216,7 @@ class SupplyLinkImporter(Importer):
             for key in ("annual_value", "source", "confidentiality"):
                 if key in values:
                     setattr(link, key, values[key])
-            self.clean_instance(row, link)
+            self.clean_instance(row, link, ["source"])  # the typed columns are checked already
 
     @staticmethod
     def _site(text, candidates):

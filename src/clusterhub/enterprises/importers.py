@@ -33,7 +33,7 @@ from clusterhub.tabular.engine import Importer
 
 from .choices import AliasKind, EnterpriseKind, EnterpriseSize, Ownership, SiteKind
 from .models import Enterprise, EnterpriseAlias, Site
-from .services import save_enterprise, save_site
+from .services import create_enterprises_in_bulk, save_enterprise, save_site
 from .validators import normalise_uscc, uscc_problem
 
 KIND_ZH = {
@@ -444,6 +444,15 @@ class EnterpriseImporter(Importer):
         "confidentiality",
         "source",
     )
+    TEXT_FIELDS = (
+        "name",
+        "name_en",
+        "short_name",
+        "stock_code",
+        "website",
+        "description",
+        "source",
+    )
     SITE_COLUMNS = (
         "site_name",
         "site_kind",
@@ -609,7 +618,9 @@ class EnterpriseImporter(Importer):
                 )
             else:
                 enterprise.group = group
-        self.clean_instance(row, enterprise, exclude=["public_id", "pinyin", "pinyin_initials"])
+        # Model checks for the free-text fields (lengths, the website's URL); the typed columns
+        # (codes, choices, dates, numbers, regions) were checked as they were read.
+        self.clean_instance(row, enterprise, [f for f in self.TEXT_FIELDS if f in values])
         self._build_aliases(row, enterprise, aliases)
         self._build_site(row, enterprise, ctx, sites)
 
@@ -677,18 +688,65 @@ class EnterpriseImporter(Importer):
             )
         if site.pk and site.pk not in ctx.allowed_pks(Site.objects.all(), [site.pk]):
             row.error("site_name", _("outside your region: you may not change this site"))
-        self.clean_instance(row, site, exclude=["enterprise"])
-        row.extra["site"] = site
+        self.clean_instance(row, site, ["name", "address"])
         if site.pk is None:
+            row.extra["site"] = site
+            row.extra["site_new"] = True
             if enterprise.pk:
                 row.extra_changes.append((_("site"), "", name))
         else:
             from clusterhub.core.changelog import snapshot
 
             if before != snapshot(site):
+                row.extra["site"] = site  # written only when something changed
                 row.extra_changes.append((_("site"), name, _("updated")))
 
     # -- writing --
+    def apply_batch(self, rows, ctx):
+        """New enterprises (with aliases and sites) in bulk; updates one by one."""
+        written = ctx.cache["written"]
+        creates, later = [], []
+        for row in rows:
+            if row.action != "create":
+                continue
+            group_row = row.extra.get("group_row")
+            if group_row is not None:
+                if group_row in written:
+                    row.instance.group = written[group_row]
+                elif any(r.number == group_row for r in rows):
+                    later.append(row)  # its group is created in this same batch
+                    continue
+            creates.append(row)
+        create_enterprises_in_bulk(
+            enterprises=[row.instance for row in creates],
+            aliases=[
+                (row.instance, name, kind)
+                for row in creates
+                for name, kind in row.extra.get("aliases", ())
+            ],
+            sites=[self._site_for(row) for row in creates if row.extra.get("site")],
+        )
+        for row in creates:
+            written[row.number] = row.instance
+        for row in rows:
+            if row.action == "update" or row in later:
+                self.apply_row(row, ctx)
+
+    @staticmethod
+    def _site_for(row):
+        site = row.extra["site"]
+        site.enterprise = row.instance
+        return site
+
+    def forget_batch(self, rows, ctx):
+        super().forget_batch(rows, ctx)
+        for row in rows:
+            ctx.cache["written"].pop(row.number, None)
+            site = row.extra.get("site")
+            if site is not None and row.extra.get("site_new"):
+                site.pk = None
+                site._state.adding = True
+
     def apply_row(self, row, ctx):
         enterprise = row.instance
         group_row = row.extra.get("group_row")

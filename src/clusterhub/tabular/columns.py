@@ -340,6 +340,9 @@ class DecimalColumn(Column):
         return number
 
 
+MAX_YUAN = Decimal("1e13")  # stored with 18 digits; no single figure of a cluster is this large
+
+
 class AmountColumn(Column):
     """Money, read into Decimal yuan. The unit comes from the header ("（亿元）") or the default.
 
@@ -374,6 +377,11 @@ class AmountColumn(Column):
         yuan = parsed.yuan.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         if yuan < 0 and not self.allow_negative:
             raise CellError(_("a negative amount is not allowed"))
+        if abs(yuan) >= MAX_YUAN:
+            raise CellError(
+                _("%(value)s is not a plausible amount (10 trillion yuan or more): check the unit")
+                % {"value": cell_text(value)}
+            )
         if parsed.converted:
             shown = (yuan / UNIT_FACTORS[unit]).normalize() if unit in UNIT_FACTORS else yuan
             cell.conversion = {

@@ -184,6 +184,19 @@ class Importer:
     def apply_row(self, row: Row, ctx: ImportContext):
         raise NotImplementedError
 
+    def apply_batch(self, rows: list[Row], ctx: ImportContext) -> None:
+        """Write a batch of validated rows. Override to create in bulk; if it raises, the engine
+        undoes the batch, calls `forget_batch` and writes the rows one by one with apply_row."""
+        for row in rows:
+            self.apply_row(row, ctx)
+
+    def forget_batch(self, rows: list[Row], ctx: ImportContext) -> None:
+        """Undo in memory what a rolled-back apply_batch left on the rows (new records' keys)."""
+        for row in rows:
+            if row.action == "create" and row.instance is not None:
+                row.instance.pk = None
+                row.instance._state.adding = True
+
     def finish(self, ctx: ImportContext) -> None:
         """Called once after every good row has been written."""
 
@@ -207,12 +220,19 @@ class Importer:
         row.before = snapshot(instance)
         row.instance = instance
 
-    def clean_instance(self, row: Row, instance, exclude=()) -> None:
-        """Model validation (lengths, choices, URLs) without queries; errors land on columns.
+    def clean_instance(self, row: Row, instance, fields) -> None:
+        """Model validation of `fields` (lengths, choices, URLs, validators) without queries;
+        errors land on their columns (see `field_columns`).
 
-        Relations are left out: the importer resolved them itself (and checking each one would
-        cost a query per row)."""
-        exclude = [*exclude, *(f.name for f in instance._meta.concrete_fields if f.is_relation)]
+        Only the fields the row sets are checked (the rest were valid already, or are defaults),
+        and never relations: the importer resolved those itself. Checking all of them for every
+        row would cost a query per relation and most of an import's time."""
+        names = set(fields)
+        exclude = [
+            f.name
+            for f in instance._meta.concrete_fields
+            if f.is_relation or (f.name not in names and f.attname not in names)
+        ]
         try:
             instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
         except ValidationError as error:
@@ -281,9 +301,11 @@ class ImportRun:
         self._last_progress = 0.0
 
     # -- the pass --
-    def execute(self, path, *, encoding: str | None = None) -> dict:
+    def execute(self, path, *, encoding: str | None = None, cache=None) -> dict:
         try:
-            with open_table(path, score=self.importer.score_header, encoding=encoding) as table:
+            with open_table(
+                path, score=self.importer.score_header, encoding=encoding, cache=cache
+            ) as table:
                 self.table = table
                 self._bind(table)
                 if self.file_errors:
@@ -447,29 +469,30 @@ class ImportRun:
             row.action = "unchanged"
 
     def _write(self, rows: list[Row]) -> None:
-        importer = self.importer
-        if self.good_rows_only:
-            for row in rows:
-                if row.ok and row.action in ("create", "update"):
-                    try:
-                        with transaction.atomic():
-                            importer.apply_row(row, self.ctx)
-                    except (ValidationError, DatabaseError) as error:
-                        self._write_failed(row, error)
-            return
-        if self.failed or any(not row.ok for row in rows):
+        if not self.good_rows_only and (self.failed or any(not row.ok for row in rows)):
             self.failed = True
             return  # all-or-nothing: nothing more is written; the caller rolls back
-        current = None
+        todo = [row for row in rows if row.ok and row.action in ("create", "update")]
+        if not todo:
+            return
+        importer = self.importer
         try:
             with transaction.atomic():
-                for row in rows:
-                    if row.action in ("create", "update"):
-                        current = row
-                        importer.apply_row(row, self.ctx)
-        except (ValidationError, DatabaseError) as error:
-            self._write_failed(current, error)
-            self.failed = True
+                importer.apply_batch(todo, self.ctx)
+            return
+        except (ValidationError, DatabaseError):
+            importer.forget_batch(todo, self.ctx)
+        # The batch was refused as a whole: write it row by row to name the rows at fault.
+        for row in todo:
+            try:
+                with transaction.atomic():
+                    importer.apply_row(row, self.ctx)
+            except (ValidationError, DatabaseError) as error:
+                importer.forget_batch([row], self.ctx)
+                self._write_failed(row, error)
+                if not self.good_rows_only:
+                    self.failed = True
+                    return
 
     def _write_failed(self, row: Row, error: Exception) -> None:
         if isinstance(error, ValidationError):

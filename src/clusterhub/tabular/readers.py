@@ -17,7 +17,10 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import datetime
 import io
+import json
+import os
 import re
 import zipfile
 import zlib
@@ -87,17 +90,105 @@ def sniff_format(head: bytes) -> str:
 
 
 @contextlib.contextmanager
-def open_table(path: Path | str, *, score: HeaderScore, encoding: str | None = None):
-    """Open a CSV or XLSX file; yields a Table. Raises TabularError for unreadable files."""
+def open_table(
+    path: Path | str,
+    *,
+    score: HeaderScore,
+    encoding: str | None = None,
+    cache: Path | None = None,
+):
+    """Open a CSV or XLSX file; yields a Table. Raises TabularError for unreadable files.
+
+    With `cache`, the rows read are also written there (JSON lines), and a later call with the
+    same cache reads them back instead of parsing the file again: a commit re-checks the rows
+    of its dry run without parsing a 50,000-row workbook a second time.
+    """
+    if cache is not None and cache.exists():
+        with _open_cache(cache) as table:
+            yield table
+        return
     path = Path(path)
     with path.open("rb") as handle:
         head = handle.read(8192)
     kind = sniff_format(head)
-    if kind == "xlsx":
-        with _open_xlsx(path, score) as table:
-            yield table
-    else:
-        yield _open_csv(path, score, encoding)
+    opener = _open_xlsx(path, score) if kind == "xlsx" else contextlib.nullcontext()
+    with opener as table:
+        if table is None:
+            table = _open_csv(path, score, encoding)
+        if cache is not None:
+            table.rows = _tee(table, table.rows, cache)
+        yield table
+
+
+# ---------------------------------------------------------------------------------------------
+# Row cache
+
+
+def _json_default(value):
+    if isinstance(value, datetime.datetime):
+        return {"$dt": value.isoformat()}
+    if isinstance(value, datetime.date):
+        return {"$d": value.isoformat()}
+    if isinstance(value, datetime.time):
+        return {"$t": value.isoformat()}
+    if isinstance(value, datetime.timedelta):
+        return {"$s": value.total_seconds()}
+    return str(value)
+
+
+def _json_object(data: dict):
+    if len(data) == 1:
+        key, value = next(iter(data.items()))
+        if key == "$dt":
+            return datetime.datetime.fromisoformat(value)
+        if key == "$d":
+            return datetime.date.fromisoformat(value)
+        if key == "$t":
+            return datetime.time.fromisoformat(value)
+        if key == "$s":
+            return datetime.timedelta(seconds=value)
+    return data
+
+
+def _tee(table: Table, rows: Iterator, cache: Path) -> Iterator[tuple[int, list[Any]]]:
+    """Yield the table's rows and write them to `cache`; the cache exists only if complete."""
+    temporary = cache.with_name(cache.name + ".tmp")
+    header = {
+        "format": table.format,
+        "encoding": table.encoding,
+        "sheet": table.sheet,
+        "header_row": table.header_row,
+        "headers": table.headers,
+        "total_rows": table.total_rows,
+        "notes": [str(note) for note in table.notes],
+    }
+    complete = False
+    with temporary.open("w", encoding="utf-8") as out:
+        try:
+            out.write(json.dumps(header, ensure_ascii=False, default=_json_default) + "\n")
+            for item in rows:
+                out.write(json.dumps(item, ensure_ascii=False, default=_json_default) + "\n")
+                yield item
+            complete = True
+        finally:
+            out.close()
+            if complete:
+                os.replace(temporary, cache)
+            else:
+                temporary.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def _open_cache(cache: Path):
+    with cache.open(encoding="utf-8") as handle:
+        header = json.loads(handle.readline())
+
+        def rows():
+            for line in handle:
+                number, cells = json.loads(line, object_hook=_json_object)
+                yield number, cells
+
+        yield Table(rows=rows(), **header)
 
 
 # ---------------------------------------------------------------------------------------------

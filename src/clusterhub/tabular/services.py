@@ -150,6 +150,10 @@ def _progress_path(job_id: int) -> Path:
     return import_dir() / f"job-{job_id}.progress.json"
 
 
+def _rows_cache(job: ImportJob) -> Path:
+    return import_dir() / f"job-{job.pk}.rows.jsonl"
+
+
 def write_progress(job_id: int, processed: int, total: int | None, phase: str) -> None:
     path = _progress_path(job_id)
     temporary = path.with_suffix(".tmp")
@@ -302,6 +306,8 @@ def run_job(job: ImportJob, action: str, *, progress=None) -> ImportJob:
             job.save()
         finally:
             _progress_path(job.pk).unlink(missing_ok=True)
+            if job.status != ImportStatus.VALIDATED:
+                _rows_cache(job).unlink(missing_ok=True)  # only a commit still to come needs it
     return job
 
 
@@ -328,7 +334,9 @@ def _run_preview(job: ImportJob, also=None) -> None:
     job.status = ImportStatus.VALIDATING
     job.save(update_fields=["status", "updated"])
     run = _new_run(job, apply=False, phase="validating", also=also)
-    result = run.execute(stored_path(job), encoding=job.encoding or None)
+    cache = _rows_cache(job)
+    cache.unlink(missing_ok=True)
+    result = run.execute(stored_path(job), encoding=job.encoding or None, cache=cache)
     _finish(job, run, result, field="result")
     job.status = ImportStatus.FAILED if result["file_errors"] else ImportStatus.VALIDATED
     job.error = "\n".join(result["file_errors"])
@@ -344,7 +352,8 @@ def _run_commit(job: ImportJob, also=None) -> None:
         job.save()
         return
     with change_context(user=job.user, source=ChangeSource.IMPORT), transaction.atomic():
-        result = run.execute(path, encoding=job.encoding or None)
+        # The rows as the dry run read them (the file's checksum was verified above).
+        result = run.execute(path, encoding=job.encoding or None, cache=_rows_cache(job))
         all_or_nothing_failed = run.failed and not job.good_rows_only
         if all_or_nothing_failed or result["file_errors"]:
             transaction.set_rollback(True)

@@ -27,6 +27,7 @@ from clusterhub.projects.kpis import (
     kpi_report,
     monthly_trend,
     red_and_black_lists,
+    visible_children,
     visible_projects,
 )
 from clusterhub.projects.models import Milestone
@@ -57,7 +58,11 @@ def briefing_context(*, user, scope, week_end: datetime.date) -> dict:
         leads=Count("pk", filter=Q(lead_on__gte=week_start, lead_on__lte=week_end)),
         amount=Sum("contract_amount", filter=Q(signed_on__gte=week_start, signed_on__lte=week_end)),
     )
-    summary = ProjectSummary(projects, year, week_end)
+    from clusterhub.projects.models import FundsArrival
+
+    summary = ProjectSummary(
+        projects, year, week_end, funds=visible_children(FundsArrival, user, scope)
+    )
     report = kpi_report(user=user, scope=scope, year=year, as_of=week_end, summary=summary)
     stages = [f for f in funnel(summary) if f["stage"] != Stage.DROPPED]
     trend = monthly_trend(projects=projects, months=12, as_of=week_end)
@@ -95,9 +100,8 @@ def briefing_context(*, user, scope, week_end: datetime.date) -> dict:
     )
     today = timezone.localdate()
     overdue = list(
-        Milestone.objects.filter(
-            project__in=projects.values("pk"), done_on__isnull=True, due_on__lt=today
-        )
+        visible_children(Milestone, user, scope)
+        .filter(done_on__isnull=True, due_on__lt=today)
         .select_related("project__city")
         .order_by("due_on")[:10]
     )

@@ -79,6 +79,18 @@ def visible_projects(user) -> QuerySet:
     return Project.objects.restrict(user, "view")
 
 
+def visible_children(model, user, scope: Scope | None = None) -> QuerySet:
+    """Records hanging on projects (funds, milestones, problems) of the projects `user` may see,
+    in `scope`. Read through the child's own restrict(), a join on the project, rather than
+    `project__in=<visible projects>`, which makes the database list every visible project."""
+    queryset = model.objects.all() if user is None else model.objects.restrict(user, "view")
+    if scope is not None and scope.kind == ScopeKind.PARK:
+        queryset = queryset.filter(project__landing_park=scope.park)
+    elif scope is not None and scope.kind == ScopeKind.CITY:
+        queryset = queryset.filter(project__region_path__startswith=scope.region.path)
+    return queryset
+
+
 def elapsed_share(year: int, as_of: datetime.date) -> float:
     """The share of `year` elapsed on `as_of` (counting that day): 0 before, 1 after."""
     start = datetime.date(year, 1, 1)
@@ -181,7 +193,16 @@ class ProjectSummary:
     count and sum the KPIs, the ranking and the cockpit add up; and one pass over the year's
     funds by city and segment. Two queries, whatever the number of projects."""
 
-    def __init__(self, projects: QuerySet, year: int, as_of: datetime.date):
+    def __init__(
+        self,
+        projects: QuerySet,
+        year: int,
+        as_of: datetime.date,
+        *,
+        funds: QuerySet | None = None,
+    ):
+        """`funds`: the FundsArrival rows of the same projects (see visible_children); by
+        default those of `projects`."""
         from .filters import stale_condition
 
         self.year, self.as_of = year, as_of
@@ -197,10 +218,10 @@ class ProjectSummary:
                 **_project_aggregates(year, as_of),
             )
         )
+        if funds is None:
+            funds = FundsArrival.objects.filter(project__in=projects.values("pk"))
         self.funds = list(
-            FundsArrival.objects.filter(
-                project__in=projects.values("pk"), on__gte=start, on__lte=end
-            )
+            funds.filter(on__gte=start, on__lte=end)
             .values(city_id=F("project__city_id"), segment=F("project__segment"))
             .annotate(total=Sum("amount"))
         )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("clusterhub.accounts.urls")),
     path("regions/", include("clusterhub.geo.urls")),
     path("enterprises/", include("clusterhub.enterprises.urls")),
+    path("chain/analytics/", include("clusterhub.chain.analytics_urls")),
     path("chain/", include("clusterhub.chain.urls")),
     path("imports/", include("clusterhub.tabular.urls")),
     path("projects/", include("clusterhub.projects.urls")),

@@ -140,6 +140,9 @@ class AnalyticsPage(LoginRequiredMixin, View):
             "may_refresh": access.is_data_steward()
             or (access.is_government and bool(access.region_paths(2))),
             "query": request.GET.urlencode(),
+            "region_name": display(
+                (context.get("report") or context.get("roles") or {}).get("region")
+            ),
             **context,
         }
 
@@ -193,10 +196,25 @@ def _tree(nodes: list[dict], region: str, year, query: str) -> list[dict]:
             "itemStyle": {"color": node["colour"], "borderColor": node["colour"]},
             "url": reverse("chain_analytics:node", args=[node["code"]]) + f"?{query}",
             "children": children,
-            "collapsed": node["depth"] >= 1,
+            "collapsed": node["depth"] >= 1 and bool(children),
         }
 
     return [build(n) for n in by_parent.get(None, [])]
+
+
+def _rooted_tree(report: dict, nodes: list[dict], query: str) -> dict:
+    """ECharts draws one tree: the region on top, the segments under it."""
+    rate = report["rate"]
+    return {
+        "name": display(report["region"]),
+        "code": "",
+        "value": float(Decimal(rate["value_total"]) / Decimal(100_000_000)),
+        "rate": percent(rate["rate_value"]),
+        "label": _("Local sourcing rate"),
+        "itemStyle": {"color": "#1f4e8c", "borderColor": "#1f4e8c"},
+        "url": "",
+        "children": _tree(nodes, report["region"]["code"], report["year"], query),
+    }
 
 
 class IndexView(AnalyticsPage):
@@ -210,7 +228,7 @@ class IndexView(AnalyticsPage):
         nodes = [_decorate_node(n) for n in report["by_node"]]
         query = request.GET.urlencode()
         chart = {
-            "tree": _tree(nodes, filters.region, report["year"], query),
+            "tree": [_rooted_tree(report, nodes, query)],
             "trend": {
                 "years": [y["year"] for y in report["trend"]["years"]],
                 "rates": [
@@ -433,10 +451,19 @@ class DependencyView(AnalyticsPage):
                 _("Unknown enterprise id: %(ids)s.") % {"ids": supplier}
             )
         answer = services.chain_dependency(user=request.user, year=filters.year, supplier=supplier)
+        from clusterhub.enterprises.models import Site
+
+        site_names = {
+            site.pk: site.display_name
+            for site in Site.objects.restrict(request.user, "view").filter(
+                pk__in=[p["site_id"] for p in answer["plants"] if p["site_id"]]
+            )
+        }
         plants = [
             {
                 **p,
                 "name": display(p["oem"]),
+                "plant": site_names.get(p["site_id"], "—"),
                 "share_display": percent(p["share_at_risk"]),
             }
             for p in answer["plants"]
@@ -444,7 +471,7 @@ class DependencyView(AnalyticsPage):
         if wants_xlsx(request):
             columns = [
                 ExportColumn("整车企业", "OEM", "name", width=30),
-                ExportColumn("工厂编号", "Plant (site id)", "site_id"),
+                ExportColumn("工厂", "Plant", "plant", width=30),
                 ExportColumn("层级", "Tier", "tier"),
                 ExportColumn("采购额", "Purchases", "value_total", unit="万元"),
                 ExportColumn("受影响采购额", "At risk", "value_at_risk", unit="万元"),

@@ -43,11 +43,14 @@ def solve_relaxation(
     weights: dict[int, float] | None = None,
     pinned: dict[int, int] | None = None,
     required: set[int] | frozenset = frozenset(),
+    min_musts: int = 0,
     time_limit: float = 60.0,
 ) -> Relaxation:
     """Maximise sum(weight * x) over the LP relaxation. `weights` overrides request weights;
     `pinned` (req -> slot) fixes published meetings in place; `required` requests are held
-    (must-meets that the must-meet stage showed can be held together)."""
+    (must-meets that the must-meet stage showed can be held together); `min_musts`: at least
+    this many must-meets are held, whichever they are. With `min_musts` equal to the most that
+    can be held, the bound covers every schedule that is as good on the first criterion."""
     start = time.monotonic()
     pinned = pinned or {}
     if not prep.reqs:
@@ -93,6 +96,9 @@ def solve_relaxation(
             add_row(columns, 1, 1)
         elif len(columns) > 1:
             add_row(columns, 1)
+    if min_musts > 0:
+        must_columns = [k for k, (r, _s) in enumerate(keys) if prep.reqs[r].must]
+        add_row(must_columns, np.inf, min_musts)
     for columns in by_party_slot.values():
         if len(columns) > 1:
             add_row(columns, 1)

@@ -88,6 +88,8 @@ class Instance:
     together: frozenset = frozenset()
     # Meetings already published: kept where they are unless they can no longer happen there.
     published: dict[Hashable, Assignment] = field(default_factory=dict)
+    # Value of a first meeting for someone who asked and has none; None: twice the median request.
+    fairness_weight: int | None = None
 
 
 @dataclass(frozen=True)

@@ -59,8 +59,7 @@ class Prepared:
     interpreter_slots: dict[Hashable, frozenset[int]]
     rejected: dict[Hashable, Issue]  # request id -> why it cannot be scheduled at all
     issues: list[Issue]
-    # What a first meeting for someone who has none is worth, in request-weight units: twice the
-    # most valuable request, so it beats trading away any single meeting of someone else.
+    # What a first meeting for someone who has none is worth, in request-weight units.
     fairness_weight: int = 0
 
     def askers(self) -> set[int]:
@@ -91,6 +90,7 @@ def prepare(instance: Instance) -> Prepared:
     if not slot_ids:
         issues.append(_issue("no_slots", "The event has no meeting slots."))
 
+    asked = {r.a for r in instance.requests} | {r.b for r in instance.requests}
     # Parties: a delegation kept together is one party, everyone else is their own.
     participants = {p.id: p for p in instance.participants}
     groups: dict[Hashable, list] = defaultdict(list)
@@ -135,7 +135,7 @@ def prepare(instance: Instance) -> Prepared:
                         who=party.label,
                     )
                 )
-        if party.max_meetings <= 0:
+        if party.max_meetings <= 0 and any(m.id in asked for m in members):
             issues.append(
                 _issue(
                     "wants_none",
@@ -310,7 +310,14 @@ def prepare(instance: Instance) -> Prepared:
                     lost=count - room,
                 )
             )
-    fairness_weight = 2 * max((r.weight for r in reqs), default=0)
+    # Twice the median request: a first meeting for someone outweighs trading away one or two
+    # ordinary meetings of others, but not a string of them (nor a must-meet).
+    weights = sorted(r.weight for r in reqs)
+    fairness_weight = (
+        instance.fairness_weight
+        if instance.fairness_weight is not None
+        else (2 * weights[len(weights) // 2] if weights else 0)
+    )
     return Prepared(
         fairness_weight=fairness_weight,
         instance=instance,

@@ -82,7 +82,7 @@ def _create_database(url: str) -> None:
 # Data
 
 
-def base_records():
+def base_records(*, investors: int = 2000):
     """The province, nine cities (with a district each), investors, users with their roles."""
     from django.contrib.auth import get_user_model
 
@@ -110,7 +110,7 @@ def base_records():
         districts[code], _ = Region.objects.get_or_create(
             code=code[:4] + "02", defaults={"name": f"{name}区", "level": "county", "parent": city}
         )
-    if Enterprise.objects.count() < 2000:
+    if Enterprise.objects.count() < investors:
         Enterprise.objects.bulk_create(
             [
                 Enterprise(
@@ -119,7 +119,7 @@ def base_records():
                     home_region=cities[CITIES[n % len(CITIES)][0]],
                     public_id=f"EB{n:08d}",
                 )
-                for n in range(2000)
+                for n in range(investors)
             ],
             ignore_conflicts=True,
         )
@@ -140,7 +140,7 @@ def base_records():
     return province, cities, districts, users
 
 
-def populate(*, projects: int, events: int, seed: int = 4) -> dict:
+def populate(*, projects: int, events: int, seed: int = 4, investors: int = 2000) -> dict:
     """Replace all projects with `projects` generated ones and about `events` stage events, with
     milestones, funds, activities and targets in proportion. Fast bulk writes (COPY on
     PostgreSQL); the change log is not written for generated rows."""
@@ -150,7 +150,7 @@ def populate(*, projects: int, events: int, seed: int = 4) -> dict:
     from clusterhub.projects.models import Activity, FundsArrival, Milestone, Project, Target
 
     rng = random.Random(seed)
-    _province, cities, districts, users = base_records()
+    _province, cities, districts, users = base_records(investors=investors)
     wipe(Project.objects.all())
     for model in (Activity, Target):
         model.objects.all()._raw_delete(model.objects.db)
@@ -330,7 +330,7 @@ PAGES = {
     "cockpit (cached)": ("/cockpit/", {}),
     "filtered list": (
         "/projects/",
-        {"stage": "signed", "region": "220100", "signed_year": "2024", "sort": "-amount"},
+        {"stage": "signed", "region": "220100", "segment": "parts", "sort": "-amount"},
     ),
     "list, first page": ("/projects/", {}),
 }
@@ -369,8 +369,8 @@ def measure_pages(users: dict, *, repeat: int = 5) -> list[dict]:
                 {
                     "user": username,
                     "page": label,
-                    "ms": round(statistics.median(times), 1),
-                    "max_ms": round(max(times), 1),
+                    "ms": round(statistics.median(times), 1) if times else None,
+                    "max_ms": round(max(times), 1) if times else None,
                     "queries": query_count,
                 }
             )
@@ -396,7 +396,7 @@ HEADER = [
 ]
 
 
-def write_xlsx(path: Path, rows: int, *, seed: int = 7) -> None:
+def write_xlsx(path: Path, rows: int, *, seed: int = 7, investors: int = 2000) -> None:
     """A bureau-style list: Chinese headers, mixed units (some cells carry their own), Chinese
     dates, a few stages."""
     from openpyxl import Workbook
@@ -415,7 +415,7 @@ def write_xlsx(path: Path, rows: int, *, seed: int = 7) -> None:
             [
                 f"IMP{n:06d}",
                 f"导入项目{n}",
-                f"EB{n % 2000:08d}",
+                f"EB{n % investors:08d}",
                 code,
                 code[:4] + "02",
                 stage,

@@ -1,0 +1,789 @@
+"""Supplier ranking for a sourcing demand, with the reasons, factor by factor.
+
+Hard filters first, in this order, each counted so the buyer sees why the list is short:
+1. capability for the demand's chain node (or a part under it), its part family (the parent, if
+   it is not a whole segment) or a neighbouring part (a sibling);
+2. every required certification valid on the start of production (SOP; today if none is set);
+3. the location preference: inside the buyer plant's province, or within N km of the plant;
+4. not the buyer itself, and a record the user may view.
+
+Then a score out of 100 from six factors (WEIGHTS): the chain-node match, the text similarity
+between the demand and what the site makes (Chinese grams and English stems), the distance to the
+buyer's plant (great-circle on WGS-84, after converting each point explicitly from its recorded
+datum), capacity against the annual volume, past supply of the part to any OEM, and size.
+
+The search index narrows a large registry to the best CANDIDATES sites under the hard filters
+(index.py keeps their nodes, certificate spans, coordinates and access fields); the exact checks
+and every factor are then computed from the database for those sites.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import tantivy
+from django.db.models import Count, Max, Min, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clusterhub.core.units import format_amount
+
+from . import index as ix
+from . import text
+from .choices import LocationPreference, NodeMatch
+from .searching import access_query, one_of
+
+WEIGHTS = {"node": 20, "text": 25, "distance": 20, "supply": 15, "capacity": 10, "size": 10}
+NODE_SCORE = {NodeMatch.EXACT: 1.0, NodeMatch.PARENT: 0.6, NodeMatch.SIBLING: 0.4}
+SIZE_SCORE = {"large": 1.0, "medium": 0.7, "small": 0.45, "micro": 0.2}
+UNKNOWN_SIZE = 0.3
+UNKNOWN_CAPACITY = 0.3
+DISTANCE_SCALE_KM = 250.0  # points halve about every 170 km
+SUPPLY_FULL_YUAN = 1_000_000_000  # a billion yuan a year of this part earns every supply point
+SUPPLY_YEARS = 3
+CANDIDATES = 200
+TEXT_FULL = 0.5  # a similarity of 0.5 or more earns every text point
+PROVINCE_DEPTH = 1
+
+
+@dataclass
+class Factor:
+    key: str
+    label: str
+    points: float | None  # None: a hard filter, passed
+    max_points: int | None
+    value: str
+    detail: str
+
+    def as_dict(self) -> dict:
+        return {
+            "key": self.key,
+            "label": str(self.label),
+            "points": None if self.points is None else round(self.points, 1),
+            "max_points": self.max_points,
+            "value": str(self.value),
+            "detail": str(self.detail),
+        }
+
+
+@dataclass
+class Candidate:
+    enterprise: object
+    site: object
+    score: float
+    node_match: str
+    factors: list[Factor]
+    distance_km: float | None = None
+    rank: int = 0
+
+    def as_dict(self) -> dict:
+        e = self.enterprise
+        return {
+            "rank": self.rank,
+            "score": round(self.score, 1),
+            "enterprise": {
+                "public_id": e.public_id,
+                "name": e.name,
+                "name_en": e.name_en,
+                "kind": e.kind,
+                "size": e.size,
+            },
+            "site": {
+                "id": self.site.pk,
+                "name": self.site.name,
+                "region": self.site.region.code if self.site.region_id else None,
+                "region_name": self.site.region.name if self.site.region_id else None,
+            },
+            "node_match": self.node_match,
+            "distance_km": None if self.distance_km is None else round(self.distance_km, 1),
+            "factors": [f.as_dict() for f in self.factors],
+        }
+
+
+@dataclass
+class Ranking:
+    demand: object
+    candidates: list[Candidate] = field(default_factory=list)
+    state: str = "ok"  # ok | no_supplier | filtered_out | index_building
+    message: str = ""
+    funnel: list[dict] = field(default_factory=list)
+    sop: datetime.date | None = None
+
+    def as_dict(self) -> dict:
+        d = self.demand
+        return {
+            "demand": {
+                "code": d.code,
+                "title": d.title,
+                "chain_node": d.chain_node.code,
+                "chain_node_name": d.chain_node.name,
+                "buyer": d.buyer.public_id,
+                "buyer_name": d.buyer.name,
+                "sop": self.sop.isoformat() if self.sop else None,
+                "required_certifications": list(d.required_certifications or []),
+                "location": d.location,
+                "max_distance_km": d.max_distance_km,
+            },
+            "state": self.state,
+            "message": self.message,
+            "funnel": self.funnel,
+            "weights": WEIGHTS,
+            "candidates": [c.as_dict() for c in self.candidates],
+        }
+
+
+# ---------------------------------------------------------------------------------------------
+# The chain neighbourhood of a demand's node
+
+
+@dataclass
+class Neighbourhood:
+    node: object
+    relation: dict[int, str]  # chain node id -> NodeMatch
+    codes: dict[str, str]  # chain node code -> NodeMatch
+    names: dict[int, object]  # chain node id -> ChainNode
+
+
+def neighbourhood(node) -> Neighbourhood:
+    """The node and everything under it (exact), its part family (the parent, unless that is a
+    whole segment) and the parent's other branches (neighbouring parts)."""
+    from clusterhub.chain.models import ChainNode
+
+    nodes = {n.pk: n for n in ChainNode._base_manager.all()}
+    relation: dict[int, str] = {}
+    for n in nodes.values():
+        if n.path.startswith(node.path):
+            relation[n.pk] = NodeMatch.EXACT
+    parent = nodes.get(node.parent_id)
+    if parent is not None and parent.depth > 0:
+        relation[parent.pk] = NodeMatch.PARENT
+        for n in nodes.values():
+            if n.path.startswith(parent.path) and n.pk not in relation:
+                relation[n.pk] = NodeMatch.SIBLING
+    return Neighbourhood(
+        node=node,
+        relation=relation,
+        codes={nodes[i].code: m for i, m in relation.items()},
+        names=nodes,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Small helpers
+
+
+def sop_of(demand) -> datetime.date:
+    return demand.sop or timezone.localdate()
+
+
+def plant_point(demand) -> tuple[float, float] | None:
+    """The buyer plant on WGS-84 (converted explicitly from its recorded datum)."""
+    site = demand.buyer_site
+    if site is None or site.longitude is None or site.latitude is None or not site.datum:
+        return None
+    return ix.wgs84(site.longitude, site.latitude, site.datum)
+
+
+def site_point(site) -> tuple[float, float] | None:
+    if site.longitude is None or site.latitude is None or not site.datum:
+        return None
+    return ix.wgs84(site.longitude, site.latitude, site.datum)
+
+
+def province_path(demand) -> str | None:
+    site = demand.buyer_site
+    region = site.region if site is not None else demand.buyer.home_region
+    if region is None:
+        return None
+    parts = [p for p in region.path.split("/") if p]
+    return parts[0] + "/" if parts else None
+
+
+def bounding_box(lon: float, lat: float, km: float) -> tuple[float, float, float, float]:
+    dlat = km / 111.0
+    dlon = km / (111.0 * max(0.01, math.cos(math.radians(lat))))
+    return lon - dlon, lon + dlon, lat - dlat, lat + dlat
+
+
+def visible(queryset, user):
+    return queryset if user is None else queryset.restrict(user, "view")
+
+
+def _node_name(node) -> str:
+    return node.display_name
+
+
+# ---------------------------------------------------------------------------------------------
+# Candidate generation in the index
+
+
+def _cert_filters(schema, standards, day: datetime.date) -> list[tantivy.Query]:
+    filters = []
+    ordinal = day.toordinal()
+    for standard in standards:
+        slug = ix.cert_slug(standard)
+        filters.append(
+            tantivy.Query.range_query(
+                schema, f"cert_from_{slug}", tantivy.FieldType.Integer, None, ordinal
+            )
+        )
+        filters.append(
+            tantivy.Query.range_query(
+                schema, f"cert_until_{slug}", tantivy.FieldType.Integer, ordinal, None
+            )
+        )
+    return filters
+
+
+def _location_filters(schema, demand, plant) -> list[tantivy.Query]:
+    if demand.location == LocationPreference.PROVINCE:
+        path = province_path(demand)
+        return [ix_term(schema, "place", path or "//")]
+    if demand.location == LocationPreference.RADIUS and demand.max_distance_km is not None:
+        if plant is None:
+            return [tantivy.Query.empty_query()]
+        lon0, lon1, lat0, lat1 = bounding_box(*plant, float(demand.max_distance_km))
+        return [
+            tantivy.Query.range_query(schema, "lon", tantivy.FieldType.Float, lon0, lon1),
+            tantivy.Query.range_query(schema, "lat", tantivy.FieldType.Float, lat0, lat1),
+        ]
+    return []
+
+
+def ix_term(schema, field_name, value) -> tantivy.Query:
+    return tantivy.Query.term_query(schema, field_name, value)
+
+
+def demand_text(demand) -> str:
+    return f"{demand.title}\n{demand.description}"
+
+
+def _text_should(schema, normalised: str) -> list[tantivy.Query]:
+    clauses = [ix_term(schema, "text_zh", g) for g in text.cjk_query_grams(normalised)]
+    clauses += [ix_term(schema, "text_en", s) for s in dict.fromkeys(text.stems(normalised))][
+        : text.MAX_QUERY_TERMS
+    ]
+    return clauses
+
+
+def _must(*queries) -> tantivy.Query:
+    return tantivy.Query.boolean_query(
+        [(tantivy.Occur.Must, tantivy.Query.const_score_query(q, 0.0)) for q in queries]
+    )
+
+
+def candidate_sites(
+    index, demand, hood: Neighbourhood, *, user, limit: int = CANDIDATES
+) -> tuple[list[int], list[dict]]:
+    """The ids of the best `limit` sites under the hard filters, and the funnel of counts."""
+    schema = index.schema
+    searcher = index.searcher()
+    sop = sop_of(demand)
+    plant = plant_point(demand)
+    base = [ix_term(schema, "doc_type", ix.SITE), one_of(schema, "node", hood.codes)]
+    acl = access_query(schema, user)
+    if acl is not None:
+        base.append(acl)
+    buyer = tantivy.Query.term_query(schema, "enterprise_id", demand.buyer_id)
+    certs = _cert_filters(schema, demand.required_certifications or [], sop)
+    location = _location_filters(schema, demand, plant)
+
+    def count(*filters) -> int:
+        """Enterprises (not sites) passing the filters so far."""
+        query = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, _must(*base, *filters)), (tantivy.Occur.MustNot, buyer)]
+        )
+        sites = searcher.search(query, 1, count=True).count
+        if sites == 0:
+            return 0
+        return max(1, round(searcher.cardinality(query, "enterprise_id")))
+
+    funnel = [
+        {
+            "step": "node",
+            "label": _("enterprises make this part or a neighbouring one"),
+            "count": count(),
+        }
+    ]
+    if certs:
+        funnel.append(
+            {
+                "step": "certifications",
+                "label": _("hold the certifications on the SOP"),
+                "count": count(*certs),
+            }
+        )
+    if location:
+        funnel.append(
+            {
+                "step": "location",
+                "label": _("meet the location preference"),
+                "count": count(*certs, *location),
+            }
+        )
+    if funnel[-1]["count"] == 0:
+        return [], funnel
+
+    normalised = text.normalise(demand_text(demand), limit=2000)
+    exact_codes = [c for c, m in hood.codes.items() if m == NodeMatch.EXACT]
+    should = [
+        tantivy.Query.boost_query(one_of(schema, "node", exact_codes), 3.0),
+        tantivy.Query.boost_query(one_of(schema, "supplied", exact_codes), 1.5),
+    ]
+    text_clauses = _text_should(schema, normalised)
+    if text_clauses:
+        should.append(
+            tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in text_clauses])
+        )
+    path = province_path(demand)
+    if path:
+        should.append(tantivy.Query.boost_query(ix_term(schema, "place", path), 0.5))
+    query = tantivy.Query.boolean_query(
+        [(tantivy.Occur.Must, _must(*base, *certs, *location)), (tantivy.Occur.MustNot, buyer)]
+        + [(tantivy.Occur.Should, q) for q in should]
+    )
+    result = searcher.search(query, limit, count=False)
+    ids = [int(v) for v in searcher.fast_field_values("object_id", [a for _s, a in result.hits])]
+    return ids, funnel
+
+
+# ---------------------------------------------------------------------------------------------
+# Scoring from the database
+
+
+class Scorer:
+    """Scores sites against one demand; loads what it needs for a batch of sites at once."""
+
+    def __init__(self, demand, hood: Neighbourhood, *, user, weight=None):
+        self.demand = demand
+        self.hood = hood
+        self.user = user
+        self.sop = sop_of(demand)
+        self.plant = plant_point(demand)
+        self.required = list(demand.required_certifications or [])
+        # The title says what the part is; the description adds detail. The better of the two
+        # counts, so a long description does not dilute a precise title.
+        self.demand_terms = text.terms_of(demand_text(demand))
+        self.title_terms = text.terms_of(demand.title)
+        self.stem_words = _stem_words(demand_text(demand))
+        self.weight = weight
+
+    def score_sites(self, site_ids: list[int], *, check_location: bool = True) -> list[Candidate]:
+        from clusterhub.enterprises.models import Capability, Certification, Site
+
+        if not site_ids:
+            return []
+        sites = list(
+            visible(Site.objects.all(), self.user)
+            .filter(pk__in=site_ids)
+            .exclude(enterprise_id=self.demand.buyer_id)
+            .select_related("enterprise", "region")
+        )
+        if self.user is not None:
+            from clusterhub.enterprises.models import Enterprise
+
+            seen = set(
+                Enterprise.objects.restrict(self.user, "view")
+                .filter(pk__in={s.enterprise_id for s in sites})
+                .values_list("pk", flat=True)
+            )
+            sites = [s for s in sites if s.enterprise_id in seen]
+        capabilities = defaultdict(list)
+        for c in Capability.objects.filter(
+            site_id__in=[s.pk for s in sites], chain_node_id__in=list(self.hood.relation)
+        ):
+            capabilities[c.site_id].append(c)
+        certificates = defaultdict(list)
+        if self.required:
+            for c in Certification.objects.filter(
+                enterprise_id__in={s.enterprise_id for s in sites}, standard__in=self.required
+            ):
+                certificates[c.enterprise_id].append(c)
+        supply = self._past_supply({s.enterprise_id for s in sites})
+        province = province_path(self.demand)
+        candidates = []
+        for site in sites:
+            caps = capabilities.get(site.pk)
+            if not caps:
+                continue
+            certs = self._valid_certificates(site, certificates[site.enterprise_id])
+            if certs is None:
+                continue
+            distance = None
+            point = site_point(site)
+            if self.plant is not None and point is not None:
+                from clusterhub.geo.services import distance_km
+
+                distance = distance_km(*self.plant, *point)
+            if check_location and not self._location_ok(site, distance, province):
+                continue
+            candidates.append(self._candidate(site, caps, certs, distance, supply))
+        best: dict[int, Candidate] = {}
+        for candidate in candidates:
+            current = best.get(candidate.enterprise.pk)
+            if current is None or candidate.score > current.score:
+                best[candidate.enterprise.pk] = candidate
+        ranked = sorted(best.values(), key=lambda c: (-c.score, c.enterprise.name))
+        for position, candidate in enumerate(ranked, start=1):
+            candidate.rank = position
+        return ranked
+
+    # Hard filters ---------------------------------------------------------------------------
+
+    def _valid_certificates(self, site, certs) -> list | None:
+        """One valid certificate per required standard (enterprise-wide or for this site), or
+        None when a standard has none valid on the SOP."""
+        chosen = []
+        for standard in self.required:
+            valid = [
+                c
+                for c in certs
+                if c.standard == standard
+                and c.site_id in (None, site.pk)
+                and c.is_valid_on(self.sop)
+            ]
+            if not valid:
+                return None
+            chosen.append(max(valid, key=lambda c: c.valid_until or datetime.date.max))
+        return chosen
+
+    def _location_ok(self, site, distance, province) -> bool:
+        location = self.demand.location
+        if location == LocationPreference.PROVINCE:
+            return bool(province) and site.region.path.startswith(province)
+        if location == LocationPreference.RADIUS:
+            return distance is not None and distance <= float(self.demand.max_distance_km or 0)
+        return True
+
+    # Factors --------------------------------------------------------------------------------
+
+    def _past_supply(self, enterprise_ids) -> dict[int, dict]:
+        from clusterhub.chain.models import SupplyLink
+
+        exact = [i for i, m in self.hood.relation.items() if m == NodeMatch.EXACT]
+        links = visible(SupplyLink.objects.all(), self.user).filter(
+            supplier_id__in=enterprise_ids,
+            chain_node_id__in=exact,
+            customer__kind="oem",
+            annual_value__isnull=False,
+        )
+        latest = links.aggregate(year=Max("year"))["year"]
+        if latest is None:
+            return {}
+        first = latest - SUPPLY_YEARS + 1
+        rows = (
+            links.filter(year__gte=first)
+            .values("supplier_id")
+            .annotate(
+                value=Sum("annual_value"),
+                oems=Count("customer_id", distinct=True),
+                years=Count("year", distinct=True),
+                first=Min("year"),
+                last=Max("year"),
+            )
+        )
+        return {r["supplier_id"]: r for r in rows}
+
+    def _candidate(self, site, caps, certs, distance, supply) -> Candidate:
+        e = site.enterprise
+        factors = []
+        # Node match: the closest relation among the site's capabilities.
+        order = [NodeMatch.EXACT, NodeMatch.PARENT, NodeMatch.SIBLING]
+        best_cap = min(caps, key=lambda c: order.index(self.hood.relation[c.chain_node_id]))
+        match = self.hood.relation[best_cap.chain_node_id]
+        made = self.hood.names[best_cap.chain_node_id]
+        asked = _node_name(self.hood.node)
+        if match == NodeMatch.EXACT:
+            detail = _("Makes %(node)s, the part asked for.") % {"node": _node_name(made)}
+        elif match == NodeMatch.PARENT:
+            detail = _("Makes %(node)s, the part family of %(asked)s.") % {
+                "node": _node_name(made),
+                "asked": asked,
+            }
+        else:
+            detail = _("Makes %(node)s, next to %(asked)s in the chain.") % {
+                "node": _node_name(made),
+                "asked": asked,
+            }
+        factors.append(
+            Factor(
+                "node",
+                _("Chain node"),
+                WEIGHTS["node"] * NODE_SCORE[match],
+                WEIGHTS["node"],
+                NodeMatch(match).label,
+                detail,
+            )
+        )
+        # Certifications: a hard filter, shown with the certificate that passes it.
+        if certs:
+            parts = [
+                _("%(standard)s valid until %(until)s")
+                % {
+                    "standard": c.standard,
+                    "until": c.valid_until.isoformat() if c.valid_until else _("no end date"),
+                }
+                for c in certs
+            ]
+            factors.append(
+                Factor(
+                    "certifications",
+                    _("Certifications"),
+                    None,
+                    None,
+                    _("valid on SOP"),
+                    _("%(certs)s; the SOP is %(sop)s.")
+                    % {"certs": "; ".join(parts), "sop": self.sop.isoformat()},
+                )
+            )
+        # Text similarity between the demand and what the site makes.
+        supplier_text = " ".join(
+            [
+                *(c.products for c in caps),
+                *(self.hood.names[c.chain_node_id].name for c in caps),
+                *(self.hood.names[c.chain_node_id].name_en for c in caps),
+            ]
+        )
+        supplier_terms = text.terms_of(supplier_text)
+        similarity = max(
+            text.similarity(self.demand_terms, supplier_terms, self.weight),
+            text.similarity(self.title_terms, supplier_terms, self.weight),
+        )
+        shared = sorted(self.demand_terms & supplier_terms, key=lambda t: (t.startswith("en:"), t))
+        shown = list(dict.fromkeys(self.stem_words.get(t, t) for t in shared))[:6]
+        factors.append(
+            Factor(
+                "text",
+                _("Text similarity"),
+                WEIGHTS["text"] * min(1.0, similarity / TEXT_FULL),
+                WEIGHTS["text"],
+                f"{similarity:.2f}",
+                (
+                    _("Shares %(terms)s with the demand.") % {"terms": "、".join(shown)}
+                    if shown
+                    else _("Its products share no words with the demand.")
+                ),
+            )
+        )
+        # Distance to the buyer's plant, on one datum.
+        if distance is None:
+            points, value = 0.0, "—"
+            detail = _("No coordinates to measure the distance from the plant.")
+        else:
+            points = WEIGHTS["distance"] * math.exp(-distance / DISTANCE_SCALE_KM)
+            value = _("%(km).0f km") % {"km": distance}
+            plant = self.demand.buyer_site
+            detail = _(
+                "%(km).1f km from %(plant)s, great-circle on WGS-84 (plant recorded on %(a)s, "
+                "site on %(b)s, both converted explicitly)."
+            ) % {
+                "km": distance,
+                "plant": plant.display_name if plant else "",
+                "a": plant.datum if plant else "",
+                "b": site.datum,
+            }
+        factors.append(
+            Factor("distance", _("Distance"), points, WEIGHTS["distance"], value, detail)
+        )
+        # Capacity against the annual volume.
+        factors.append(self._capacity_factor(site))
+        # Past supply of this part to any OEM.
+        row = supply.get(e.pk)
+        if row and row["value"]:
+            value_yuan = Decimal(row["value"])
+            yearly = value_yuan / max(1, row["years"])
+            share = min(
+                1.0,
+                math.log10(1 + float(yearly) / 1e5) / math.log10(1 + SUPPLY_FULL_YUAN / 1e5),
+            )
+            detail = _(
+                "Supplied %(node)s worth %(value)s to %(oems)d OEM(s) in %(first)s–%(last)s."
+            ) % {
+                "node": asked,
+                "value": format_amount(value_yuan, "万元", 0),
+                "oems": row["oems"],
+                "first": row["first"],
+                "last": row["last"],
+            }
+            factors.append(
+                Factor(
+                    "supply",
+                    _("Past supply"),
+                    WEIGHTS["supply"] * share,
+                    WEIGHTS["supply"],
+                    format_amount(yearly, "万元", 0),
+                    detail,
+                )
+            )
+        else:
+            factors.append(
+                Factor(
+                    "supply",
+                    _("Past supply"),
+                    0.0,
+                    WEIGHTS["supply"],
+                    "—",
+                    _("No recorded supply of this part to an OEM in the last %(n)d years.")
+                    % {"n": SUPPLY_YEARS},
+                )
+            )
+        # Size.
+        size_share = SIZE_SCORE.get(e.size, UNKNOWN_SIZE)
+        size_detail = (
+            _("%(size)s enterprise with %(n)s employees.")
+            % {"size": e.get_size_display(), "n": f"{e.employees:,}"}
+            if e.size and e.employees
+            else (
+                _("%(size)s enterprise.") % {"size": e.get_size_display()}
+                if e.size
+                else _("Size not recorded.")
+            )
+        )
+        factors.append(
+            Factor(
+                "size",
+                _("Size"),
+                WEIGHTS["size"] * size_share,
+                WEIGHTS["size"],
+                e.get_size_display() or "—",
+                size_detail,
+            )
+        )
+        score = sum(f.points for f in factors if f.points is not None)
+        return Candidate(e, site, score, match, factors, distance)
+
+    def _capacity_factor(self, site) -> Factor:
+        volume = self.demand.annual_volume
+        unit = (self.demand.volume_unit or "").strip().lower()
+        capacity = site.capacity
+        capacity_unit = (site.capacity_unit or "").strip().lower()
+        if capacity is None or not volume:
+            return Factor(
+                "capacity",
+                _("Capacity"),
+                WEIGHTS["capacity"] * UNKNOWN_CAPACITY,
+                WEIGHTS["capacity"],
+                "—",
+                _("Capacity not recorded for this site."),
+            )
+        if unit and capacity_unit and unit != capacity_unit:
+            return Factor(
+                "capacity",
+                _("Capacity"),
+                WEIGHTS["capacity"] * UNKNOWN_CAPACITY,
+                WEIGHTS["capacity"],
+                f"{capacity:,.0f} {site.capacity_unit}",
+                _("Capacity is recorded in %(unit)s, the demand in %(asked)s: not compared.")
+                % {"unit": site.capacity_unit, "asked": self.demand.volume_unit},
+            )
+        share = min(1.0, float(capacity) / float(volume))
+        return Factor(
+            "capacity",
+            _("Capacity"),
+            WEIGHTS["capacity"] * share,
+            WEIGHTS["capacity"],
+            f"{capacity:,.0f} {site.capacity_unit}".strip(),
+            _("Annual capacity %(capacity)s against %(volume)s asked (%(share).0f%% covered).")
+            % {
+                "capacity": f"{capacity:,.0f}",
+                "volume": f"{volume:,}",
+                "share": share * 100,
+            },
+        )
+
+
+def _stem_words(value: str) -> dict[str, str]:
+    """ "en:calip" -> "calipers": shared English stems are shown as the demand wrote them."""
+    words = {}
+    for word in text.latin_words(text.normalise(value, limit=4000)):
+        for stem in text.stems(word):
+            words.setdefault(f"en:{stem}", word)
+    return words
+
+
+def idf_weight(index):
+    """Rare terms weigh more in the similarity (document frequencies from the index)."""
+    if index is None:
+        return None
+    searcher = index.searcher()
+    total = max(1, searcher.num_docs)
+    cache: dict[str, float] = {}
+
+    def weight(term: str) -> float:
+        if term not in cache:
+            if term.startswith("en:"):
+                df = searcher.doc_freq("text_en", term[3:])
+            else:
+                df = searcher.doc_freq("text_zh", term)
+            cache[term] = math.log(1 + total / (1 + df))
+        return cache[term]
+
+    return weight
+
+
+# ---------------------------------------------------------------------------------------------
+# The services' entry points
+
+
+def rank(demand, *, user, limit: int = 50) -> Ranking:
+    """Rank suppliers for a demand the caller may see (the caller checks that)."""
+    from django.urls import reverse
+
+    hood = neighbourhood(demand.chain_node)
+    ranking = Ranking(demand=demand, sop=sop_of(demand))
+    index = ix.ensure_index()
+    if index is None:
+        ranking.state = "index_building"
+        ranking.message = _("The search index is being built; try again in a few minutes.")
+        return ranking
+    ix.catch_up_inline()
+    site_ids, ranking.funnel = candidate_sites(index, demand, hood, user=user)
+    scorer = Scorer(demand, hood, user=user, weight=idf_weight(index))
+    ranking.candidates = scorer.score_sites(site_ids)[:limit]
+    if not ranking.candidates:
+        targets = reverse("matching:targets") + f"?node={demand.chain_node.code}"
+        if ranking.funnel and ranking.funnel[0]["count"] == 0:
+            ranking.state = "no_supplier"
+            ranking.message = _(
+                "No enterprise in the registry makes %(node)s or a neighbouring part. This is a "
+                "gap in the chain: the target list shows who could fill it (%(url)s)."
+            ) % {"node": _node_name(demand.chain_node), "url": targets}
+        else:
+            ranking.state = "filtered_out"
+            ranking.message = _(
+                "Some enterprises make this part, but none passes the certification and location "
+                "requirements. Relax them, or see the target list (%(url)s)."
+            ) % {"url": targets}
+    return ranking
+
+
+def fits_for_enterprise(enterprise, demands, *, user) -> list[tuple[object, Candidate]]:
+    """Open demands that an enterprise's sites fit (same hard filters and factors)."""
+    from clusterhub.enterprises.models import Capability
+
+    own_sites = list(
+        Capability.objects.filter(site__enterprise=enterprise).values_list(
+            "site_id", "chain_node_id"
+        )
+    )
+    if not own_sites:
+        return []
+    index = ix.current_index()
+    weight = idf_weight(index)
+    fits = []
+    for demand in demands:
+        if demand.buyer_id == enterprise.pk:
+            continue
+        hood = neighbourhood(demand.chain_node)
+        site_ids = sorted({s for s, n in own_sites if n in hood.relation})
+        if not site_ids:
+            continue
+        scored = Scorer(demand, hood, user=user, weight=weight).score_sites(site_ids)
+        if scored:
+            fits.append((demand, scored[0]))
+    fits.sort(key=lambda pair: -pair[1].score)
+    return fits

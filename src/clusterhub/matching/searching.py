@@ -1,0 +1,404 @@
+"""One search box across the registry: enterprises by any of their names, projects, demands.
+
+The query is normalised like the documents (text.py), then asked in every way a name can be
+typed: Chinese bigrams (one of three may be wrong), Latin words with typo tolerance (fuzzy terms,
+the last word as a prefix), pinyin and initials as prefixes, codes exactly. The answer is filtered
+by the user's access inside the index (the same rule as restrict(user, "view")), counted and
+faceted there, and the page of hits is read back through restrict() from the database.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import tantivy
+from django.utils.translation import gettext as _
+
+from clusterhub.core.access import get_access
+from clusterhub.core.choices import Confidentiality
+
+from . import index as ix
+from . import text
+
+MAX_PAGE_SIZE = 50
+MAX_OFFSET = 2_000
+FACETS = ("city", "kind", "node", "cert")
+FACET_SIZE = 15
+
+
+@dataclass
+class SearchHit:
+    doc_type: str
+    object_id: int
+    score: float
+    obj: object = None
+    title: str = ""
+    subtitle: str = ""
+    url: str = ""
+
+
+@dataclass
+class SearchAnswer:
+    query: str
+    normalised: str
+    hits: list[SearchHit] = field(default_factory=list)
+    count: int = 0
+    by_type: dict[str, int] = field(default_factory=dict)
+    facets: dict[str, list[dict]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    page: int = 1
+    page_size: int = 20
+    state: str = "ok"  # ok | empty | index_building
+
+
+# ---------------------------------------------------------------------------------------------
+# Queries
+
+
+def _term(schema, field_name: str, value) -> tantivy.Query:
+    return tantivy.Query.term_query(schema, field_name, value)
+
+
+def one_of(schema, field_name: str, values) -> tantivy.Query:
+    """Any of a few terms (tantivy's term_set_query costs a millisecond even on small indexes)."""
+    values = sorted({str(v) for v in values})
+    if not values:
+        return tantivy.Query.empty_query()
+    if len(values) == 1:
+        return _term(schema, field_name, values[0])
+    return _any([_term(schema, field_name, v) for v in values])
+
+
+def _boost(query: tantivy.Query, boost: float) -> tantivy.Query:
+    return tantivy.Query.boost_query(query, boost)
+
+
+def _any(queries: list[tantivy.Query], minimum: int = 1) -> tantivy.Query:
+    return tantivy.Query.boolean_query(
+        [(tantivy.Occur.Should, q) for q in queries], minimum_number_should_match=minimum
+    )
+
+
+def _filter(query: tantivy.Query) -> tantivy.Query:
+    """A filter does not change the score."""
+    return tantivy.Query.const_score_query(query, 0.0)
+
+
+def typo_distance(word: str) -> int:
+    if len(word) >= 8:
+        return 2
+    if len(word) >= 4:
+        return 1
+    return 0
+
+
+def allowed_misses(count: int) -> int:
+    """How many query words may be missing: none of 1-2, one of 3-7, two of 8-11..."""
+    return 0 if count < 3 else max(1, count // 4)
+
+
+def allowed_gram_misses(count: int) -> int:
+    """How many bigrams of a Chinese query may be missing: a wrong character breaks two, so one
+    typo passes from four characters on (三 bigrams: one may miss; four or more: two)."""
+    return 0 if count < 3 else min(2, count // 2)
+
+
+def text_query(schema, normalised: str, *, include_descriptions: bool = True):
+    """The query for what the user typed, or None when there is nothing to look for."""
+    grams = text.cjk_query_grams(normalised)
+    words = text.latin_words(normalised)[: text.MAX_QUERY_TERMS]
+    parts = []
+    if grams:
+        clauses = []
+        for gram in grams:
+            alternatives = [_boost(_term(schema, "names_zh", gram), 2.0)]
+            if include_descriptions:
+                alternatives.append(_boost(_term(schema, "text_zh", gram), 0.3))
+            clauses.append(tantivy.Query.disjunction_max_query(alternatives))
+        parts.append(_any(clauses, len(grams) - allowed_gram_misses(len(grams))))
+    if words:
+        groups = []
+        for position, word in enumerate(words):
+            alternatives = [_boost(_term(schema, "names_latin", word), 3.0)]
+            distance = typo_distance(word)
+            if distance:
+                alternatives.append(
+                    tantivy.Query.fuzzy_term_query(schema, "names_latin", word, distance)
+                )
+            if position == len(words) - 1 and len(word) >= 2:
+                alternatives.append(
+                    _boost(
+                        tantivy.Query.fuzzy_term_query(schema, "names_latin", word, 0, True, True),
+                        1.5,
+                    )
+                )
+            if len(word) >= 2 and word.isalpha():
+                alternatives.append(_term(schema, "pinyin", word[: text.PREFIX_MAX]))
+            if include_descriptions:
+                for stem in text.stems(word):
+                    alternatives.append(_boost(_term(schema, "text_en", stem), 0.3))
+            groups.append(tantivy.Query.disjunction_max_query(alternatives))
+        latin = _any(groups, len(words) - allowed_misses(len(words)))
+        compact = "".join(words)
+        alternatives = [latin, _boost(_term(schema, "codes", compact), 20.0)]
+        if len(words) > 1 and compact.isalpha():
+            # Pinyin typed with spaces: "fu ao" is fuao.
+            alternatives.append(_boost(_term(schema, "pinyin", compact[: text.PREFIX_MAX]), 2.0))
+        parts.append(_any(alternatives))
+    if not parts:
+        return None
+    main = (
+        parts[0]
+        if len(parts) == 1
+        else tantivy.Query.boolean_query([(tantivy.Occur.Must, p) for p in parts])
+    )
+    exact = "".join(text.cjk_runs(normalised)) + "".join(words)
+    return tantivy.Query.boolean_query(
+        [
+            (tantivy.Occur.Must, main),
+            (tantivy.Occur.Should, _boost(_term(schema, "name_exact", exact), 10.0)),
+        ]
+    )
+
+
+def access_query(schema, user) -> tantivy.Query | None:
+    """Documents `user` may view, by the rule of core.access (None: everything). user=None is
+    the system (the command line), which sees everything."""
+    if user is None:
+        return None
+    access = get_access(user)
+    if not access.is_authenticated:
+        return tantivy.Query.empty_query()
+    if access.is_superuser:
+        return None
+    clauses = [_term(schema, "acl_conf", Confidentiality.PUBLIC)]
+    if access.is_government:
+        clauses.append(_term(schema, "acl_conf", Confidentiality.INTERNAL))
+    paths = access.region_paths()
+    if paths:
+        clauses.append(one_of(schema, "acl_path", paths))
+    organisations = access.organisation_ids()
+    if organisations:
+        clauses.append(one_of(schema, "acl_org", organisations))
+    if access.user_id:
+        clauses.append(_term(schema, "acl_user", str(access.user_id)))
+    return _any(clauses)
+
+
+def combine(must: list, filters: list) -> tantivy.Query:
+    subqueries = [(tantivy.Occur.Must, q) for q in must if q is not None]
+    subqueries += [(tantivy.Occur.Must, _filter(q)) for q in filters if q is not None]
+    if not subqueries:
+        return tantivy.Query.all_query()
+    return tantivy.Query.boolean_query(subqueries)
+
+
+# ---------------------------------------------------------------------------------------------
+# The search service
+
+
+def clean_query(query: str | None) -> tuple[str, list[str]]:
+    """The normalised query and notes for the user (shortened, nothing to search for)."""
+    raw = query or ""
+    notes = []
+    normalised = text.normalise(raw, limit=text.MAX_QUERY_CHARS)
+    if len(raw.strip()) > text.MAX_QUERY_CHARS:
+        notes.append(
+            _("Only the first %(n)d characters of the query were searched.")
+            % {"n": text.MAX_QUERY_CHARS}
+        )
+    return normalised, notes
+
+
+def search(
+    *,
+    user,
+    query: str,
+    types: list[str] | tuple[str, ...] | None = None,
+    city: str | None = None,
+    kind: str | None = None,
+    node: str | None = None,
+    cert: str | None = None,
+    page: int = 1,
+    page_size: int = 20,
+) -> SearchAnswer:
+    """Search enterprises, projects and demands by any name or code, with facets."""
+    normalised, notes = clean_query(query)
+    page_size = max(1, min(int(page_size or 20), MAX_PAGE_SIZE))
+    page = max(1, int(page or 1))
+    answer = SearchAnswer(
+        query=query or "", normalised=normalised, notes=notes, page=page, page_size=page_size
+    )
+    if not text.has_meaning(normalised):
+        answer.state = "empty"
+        answer.notes.append(
+            _("Type a name, part of a name, pinyin, initials or a code.")
+            if not normalised
+            else _("The query has no letters, digits or Chinese characters to look for.")
+        )
+        return answer
+    words = text.latin_words(normalised)
+    if not text.cjk_runs(normalised) and len("".join(words)) < 2:
+        answer.state = "empty"
+        answer.notes.append(_("Type at least two letters or digits, or one Chinese character."))
+        return answer
+
+    index = ix.ensure_index()
+    if index is None:
+        answer.state = "index_building"
+        answer.notes.append(_("The search index is being built; try again in a few minutes."))
+        return answer
+    ix.catch_up_inline()
+    schema = index.schema
+    searchable = [t for t in (types or ix.SEARCHABLE) if t in ix.SEARCHABLE]
+    type_filter = one_of(schema, "doc_type", searchable)
+    facet_filters = []
+    for name, value in (("city", city), ("kind", kind), ("node_path", node), ("cert", cert)):
+        if value:
+            facet_filters.append(_term(schema, name, str(value)))
+    main = text_query(schema, normalised)
+    acl = access_query(schema, user)
+    query_all_types = combine(
+        [main], [acl, *facet_filters, one_of(schema, "doc_type", ix.SEARCHABLE)]
+    )
+    final = combine([main], [acl, type_filter, *facet_filters])
+
+    searcher = index.searcher()
+    offset = min((page - 1) * page_size, MAX_OFFSET)
+    result = searcher.search(final, page_size, count=True, offset=offset)
+    answer.count = result.count
+    aggregations = {"doc_type": {"terms": {"field": "doc_type", "size": 10}}}
+    by_type = searcher.aggregate(query_all_types, aggregations)
+    answer.by_type = {
+        b["key"]: int(b["doc_count"]) for b in by_type.get("doc_type", {}).get("buckets", [])
+    }
+    facets = searcher.aggregate(
+        final, {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACETS}
+    )
+    answer.facets = _facet_labels(
+        {
+            name: [(b["key"], int(b["doc_count"])) for b in facets.get(name, {}).get("buckets", [])]
+            for name in FACETS
+        },
+        selected={"city": city, "kind": kind, "node": node, "cert": cert},
+    )
+    hits = []
+    for score, address in result.hits:
+        doc = searcher.doc(address)
+        hits.append(SearchHit(doc["doc_type"][0], int(doc["object_id"][0]), float(score)))
+    answer.hits = _read_back(user, hits)
+    if not answer.count:
+        answer.notes.append(
+            _("Nothing found. Try fewer words, pinyin initials or part of the name.")
+        )
+    return answer
+
+
+def _read_back(user, hits: list[SearchHit]) -> list[SearchHit]:
+    """The records of a page of hits, through restrict(user, "view"); stale ones drop out."""
+    from clusterhub.enterprises.models import Enterprise
+    from clusterhub.projects.models import Project
+
+    from .models import SourcingDemand
+
+    wanted: dict[str, list[int]] = {}
+    for hit in hits:
+        wanted.setdefault(hit.doc_type, []).append(hit.object_id)
+    found: dict[tuple[str, int], object] = {}
+    if ix.ENTERPRISE in wanted:
+        for e in (
+            Enterprise.objects.restrict(user, "view")
+            .filter(pk__in=wanted[ix.ENTERPRISE])
+            .select_related("home_region")
+        ):
+            found[(ix.ENTERPRISE, e.pk)] = e
+    if ix.PROJECT in wanted:
+        for p in (
+            Project.objects.restrict(user, "view")
+            .filter(pk__in=wanted[ix.PROJECT])
+            .select_related("investor", "city")
+        ):
+            found[(ix.PROJECT, p.pk)] = p
+    if ix.DEMAND in wanted:
+        for d in (
+            SourcingDemand.objects.restrict(user, "view")
+            .filter(pk__in=wanted[ix.DEMAND])
+            .select_related("buyer", "chain_node")
+        ):
+            found[(ix.DEMAND, d.pk)] = d
+    shown = []
+    for hit in hits:
+        obj = found.get((hit.doc_type, hit.object_id))
+        if obj is None:
+            continue
+        hit.obj = obj
+        hit.title = obj.display_name if hasattr(obj, "display_name") else str(obj)
+        if hit.doc_type == ix.ENTERPRISE:
+            region = obj.home_region.display_name if obj.home_region else ""
+            names = [n for n in (obj.short_name, obj.name_en) if n and n != hit.title]
+            hit.subtitle = " · ".join([obj.get_kind_display(), region, *names][:4])
+            hit.url = obj.get_absolute_url()
+        elif hit.doc_type == ix.PROJECT:
+            hit.subtitle = " · ".join(
+                x for x in (obj.code, obj.get_stage_display(), obj.investor.name) if x
+            )
+            hit.url = obj.get_absolute_url()
+        elif hit.doc_type == ix.DEMAND:
+            hit.title = obj.title
+            hit.subtitle = " · ".join(
+                [
+                    obj.code,
+                    obj.buyer.display_name,
+                    obj.chain_node.display_name,
+                    obj.get_status_display(),
+                ]
+            )
+            hit.url = obj.get_absolute_url()
+        shown.append(hit)
+    return shown
+
+
+@lru_cache(maxsize=8)
+def _names(model_label: str, language: str, period: int) -> dict[str, str]:
+    """code -> display name of every region or chain node, cached a few minutes a process."""
+    from django.apps import apps
+
+    model = apps.get_model(model_label)
+    return {o.code: o.display_name for o in model._base_manager.only("code", "name", "name_en")}
+
+
+def _facet_labels(buckets: dict[str, list[tuple[str, int]]], selected: dict) -> dict:
+    from django.utils.translation import get_language
+
+    from clusterhub.enterprises.choices import EnterpriseKind
+
+    period = int(time.time() // 300)
+    language = get_language() or ""
+    kinds = dict(EnterpriseKind.choices)
+    labels = {
+        "city": _names("geo.Region", language, period),
+        "node": _names("chain.ChainNode", language, period),
+        "kind": kinds,
+        "cert": {},
+    }
+    facets = {}
+    for name, rows in buckets.items():
+        facets[name] = [
+            {
+                "value": value,
+                "label": str(labels[name].get(value, value)),
+                "count": count,
+                "selected": selected.get(name) == value,
+            }
+            for value, count in rows
+            if not (name == "kind" and value not in kinds)
+        ]
+    return facets
+
+
+def page_count(answer: SearchAnswer) -> int:
+    reachable = min(answer.count, MAX_OFFSET + answer.page_size)
+    return max(1, math.ceil(reachable / answer.page_size))

@@ -138,3 +138,13 @@ def test_alerts_and_targets_pages(client, people, make_project):
     page = client.get(reverse("projects:targets"), {"scope": "220100", "year": 2024})
     assert page.status_code == 200
     assert "projects_signed" in page.content.decode()
+
+
+def test_admin_lists_projects(client, make_project):
+    from ..factories import UserFactory
+
+    make_project(name="后台项目")
+    admin_user = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    page = client.get("/admin/projects/project/")
+    assert page.status_code == 200 and "后台项目" in page.content.decode()

@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from clusterhub.core.admin import RestrictedAdmin, RestrictedTabularInline
+
 from .models import (
     Activity,
     FundsArrival,
@@ -15,18 +17,13 @@ from .models import (
 )
 
 
-class RestrictedAdmin(admin.ModelAdmin):
-    def get_queryset(self, request):
-        return super().get_queryset(request).restrict(request.user, "view")
-
-
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(RestrictedTabularInline):
     model = Milestone
     extra = 0
     autocomplete_fields = ["owner"]
 
 
-class ProblemInline(admin.TabularInline):
+class ProblemInline(RestrictedTabularInline):
     model = Problem
     extra = 0
     autocomplete_fields = ["owner"]
@@ -48,13 +45,10 @@ class ProjectAdmin(RestrictedAdmin):
 
 
 @admin.register(StageEvent)
-class StageEventAdmin(admin.ModelAdmin):
+class StageEventAdmin(RestrictedAdmin):
     list_display = ["project", "from_stage", "to_stage", "on", "at", "user_name"]
     list_filter = ["to_stage"]
     raw_id_fields = ["project", "user"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).restrict(request.user, "view")
 
     def has_change_permission(self, request, obj=None):
         return False  # the stage history is append-only
@@ -86,7 +80,7 @@ class FundsArrivalAdmin(RestrictedAdmin):
 
 
 @admin.register(StageAlertRule)
-class StageAlertRuleAdmin(admin.ModelAdmin):
+class StageAlertRuleAdmin(RestrictedAdmin):
     list_display = ["stage", "days"]
 
 

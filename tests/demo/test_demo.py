@@ -68,7 +68,7 @@ def test_sizes(loaded):
     assert Region.objects.filter(path__startswith="220000/").count() == 79
     synthetic = Enterprise.objects.filter(is_synthetic=True)
     assert 1400 <= synthetic.count() <= 1600
-    assert 7500 <= SupplyLink.objects.count() <= 8500
+    assert 7500 <= SupplyLink.objects.count() <= 9000
     assert Enterprise.objects.filter(is_synthetic=False).count() == len(real_entries())
     # Spread over the nine prefectures, plus suppliers outside the province.
     prefectures = {

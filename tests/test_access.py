@@ -76,3 +76,19 @@ def test_supplier_changes_own_profile_only(people, records, jilin):
     user = people["supplier"]
     assert list(Enterprise.objects.restrict(user, "change")) == [own]
     assert own in Enterprise.objects.restrict(user, "view")
+
+
+def test_supply_links_belong_to_both_sides(people, jilin):
+    """The buyer's purchasing department sees its (internal) purchases; others' stay hidden."""
+    from clusterhub.chain.models import SupplyLink
+
+    from .factories import SupplyLinkFactory
+
+    group = EnterpriseFactory(name="集团", kind="group", home_region=jilin["changchun"])
+    plant_company = EnterpriseFactory(name="整车厂", kind="oem", group=group)
+    bought = SupplyLinkFactory(customer=plant_company, confidentiality="internal")
+    SupplyLinkFactory(confidentiality="internal")  # someone else's purchase
+    buyer_org = people["orgs"]["supplier"]
+    buyer_org.enterprise = group
+    buyer_org.save()
+    assert list(SupplyLink.objects.restrict(people["supplier"], "view")) == [bought]

@@ -121,7 +121,11 @@ class SupplyLink(ChangeLoggedModel):
 
     access_policy = AccessPolicy(
         region_path="supplier__home_region__path",
-        organisation="supplier__organisations",
+        organisation=(
+            "supplier__organisations",
+            "customer__organisations",
+            "customer__group__organisations",
+        ),
         confidentiality="confidentiality",
     )
 

@@ -98,13 +98,14 @@ class AccessPolicy:
     """How a model's rows relate to regions, organisations and people.
 
     region_path: lookup to the path of the record's region (e.g. "region__path").
-    organisation: lookup to the owning organisation's id, if records have an owner.
+    organisation: lookup (or tuple of lookups) to the organisations that own the record; a supply
+        link belongs to both sides, the supplier's and the customer's (and its group's).
     confidentiality: lookup to the confidentiality level, if records have one.
     named_people: lookup to users named on the record (they may see it whatever its level).
     """
 
     region_path: str | None = None
-    organisation: str | None = None
+    organisation: str | tuple[str, ...] | None = None
     confidentiality: str | None = None
     named_people: str | None = None
 
@@ -120,9 +121,13 @@ class AccessPolicy:
         return Q(pk__in=model._base_manager.filter(**{f"{lookup}__in": values}).values("pk"))
 
     def _owned_by(self, model, organisation_ids: set[int]) -> Q:
-        if self.organisation and organisation_ids:
-            return self._through(model, self.organisation, sorted(organisation_ids))
-        return Q(pk__in=[])
+        q = Q(pk__in=[])
+        if not (self.organisation and organisation_ids):
+            return q
+        lookups = (self.organisation,) if isinstance(self.organisation, str) else self.organisation
+        for lookup in lookups:
+            q |= self._through(model, lookup, sorted(organisation_ids))
+        return q
 
     def visibility(self, access: UserAccess, model) -> Q | None:
         """The Q of rows `access` may view; None means every row."""

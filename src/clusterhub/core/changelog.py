@@ -132,6 +132,13 @@ def log_bulk_create(instances) -> None:
     )
 
 
+def log_bulk_delete(instances) -> None:
+    """Log records about to be removed with a queryset delete (which sends no per-row signals)."""
+    ObjectChange.objects.bulk_create(
+        [_record(i, ChangeAction.DELETE, snapshot(i), None) for i in instances], batch_size=2000
+    )
+
+
 def history_for(instance):
     content_type = ContentType.objects.get_for_model(instance, for_concrete_model=True)
     return ObjectChange.objects.filter(

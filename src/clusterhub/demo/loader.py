@@ -122,3 +122,36 @@ def load_demo(*, reset: bool = False, seed: int = DEFAULT_SEED) -> DemoSummary:
         counts=demo_counts(),
         local_sourcing=local_sourcing_rates(),
     )
+
+
+# The apps' own demos, loaded after the base demo in this order and reset in the reverse order:
+# conference signings point at the demo projects, demands at the demo companies.
+APP_DEMOS = (
+    ("projects", "clusterhub.projects.demo", "load_project_demo", "reset_project_demo"),
+    ("events", "clusterhub.events.demo", "load_event_demo", "reset_event_demo"),
+    ("matching", "clusterhub.matching.demo", "load_matching_demo", "reset_matching_demo"),
+)
+
+
+def reset_app_demos() -> None:
+    from importlib import import_module
+
+    for _label, module, _load, reset in reversed(APP_DEMOS):
+        getattr(import_module(module), reset)()
+
+
+def load_app_demos() -> dict[str, dict]:
+    """Load each app's demo (each is idempotent) and refresh the chain analytics cache."""
+    from importlib import import_module
+
+    from clusterhub.chain.services import refresh_analytics
+
+    results = {}
+    for label, module, load, _reset in APP_DEMOS:
+        started = time.perf_counter()
+        result = getattr(import_module(module), load)()
+        results[label] = {"seconds": round(time.perf_counter() - started, 1), **result}
+    started = time.perf_counter()
+    refresh_analytics()
+    results["chain analytics"] = {"seconds": round(time.perf_counter() - started, 1)}
+    return results

@@ -136,8 +136,8 @@ USERS = [
         "faw",
         "faw",
         Role.MANAGER,
-        "public records; edits FAW Group's own profile",
-        "公开记录；可编辑中国一汽的企业资料",
+        "public records and FAW's own purchases; edits FAW Group's own profile",
+        "公开记录及中国一汽自身的采购；可编辑中国一汽的企业资料",
     ),
     DemoUser(
         "supplier",

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from clusterhub.core.changelog import _record, log_bulk_create, snapshot
-from clusterhub.core.choices import ChangeAction
-from clusterhub.core.models import ObjectChange
+from clusterhub.core.changelog import log_bulk_create, log_bulk_delete
 
 
 class Tally(dict):
@@ -110,9 +108,7 @@ def bulk_delete(queryset, *, related=()) -> int:
     `related` are select_related() lookups that the rows' str() needs."""
     model = queryset.model
     rows = list(queryset.select_related(*related)) if related else list(queryset)
-    ObjectChange.objects.bulk_create(
-        [_record(row, ChangeAction.DELETE, snapshot(row), None) for row in rows], batch_size=2000
-    )
+    log_bulk_delete(rows)
     pks = [row.pk for row in rows]
     for start in range(0, len(pks), 500):
         model._base_manager.filter(pk__in=pks[start : start + 500])._raw_delete(queryset.db)

@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 
 from clusterhub.core.changelog import change_context
 from clusterhub.core.choices import ChangeSource
-from clusterhub.demo.loader import load_demo
+from clusterhub.demo.loader import load_app_demos, load_demo, reset_app_demos
 from clusterhub.demo.synthetic import DEFAULT_SEED
 
 
@@ -28,7 +28,10 @@ class Command(BaseCommand):
     def handle(self, *args, reset=False, seed=DEFAULT_SEED, **options):
         try:
             with change_context(source=ChangeSource.COMMAND):
+                if reset:
+                    reset_app_demos()
                 summary = load_demo(reset=reset, seed=seed)
+                app_results = load_app_demos()
         except (ProtectedError, RestrictedError) as error:
             raise CommandError(
                 _(
@@ -61,3 +64,6 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Local sourcing rate of FAW's Changchun plants: %(rates)s") % {"rates": rates}
         )
+        for label, result in app_results.items():
+            details = ", ".join(f"{key} {value}" for key, value in result.items())
+            self.stdout.write(f"  {label:<24} {details}")

@@ -24,14 +24,19 @@ class Command(BaseCommand):
             default=DEFAULT_SEED,
             help="Seed of the synthetic population (default %(default)s).",
         )
+        parser.add_argument(
+            "--base-only",
+            action="store_true",
+            help="Only the registry demo: no projects, conference, demands or analytics refresh.",
+        )
 
-    def handle(self, *args, reset=False, seed=DEFAULT_SEED, **options):
+    def handle(self, *args, reset=False, seed=DEFAULT_SEED, base_only=False, **options):
         try:
             with change_context(source=ChangeSource.COMMAND):
                 if reset:
                     reset_app_demos()
                 summary = load_demo(reset=reset, seed=seed)
-                app_results = load_app_demos()
+                app_results = {} if base_only else load_app_demos()
         except (ProtectedError, RestrictedError) as error:
             raise CommandError(
                 _(

@@ -22,6 +22,11 @@ from pathlib import Path
 import pyarrow as pa
 
 MODEL_PATH = Path(__file__).resolve().parent / "model" / "splink_model.json"
+# Match probabilities: merge automatically at or above AUTO_MERGE, ask a person from REVIEW.
+# Measured on the labelled benchmark (benchmarks/README.md, model/calibration.json); the settings
+# CLUSTERHUB_RESOLUTION_AUTO_MERGE and CLUSTERHUB_RESOLUTION_REVIEW override them.
+DEFAULT_AUTO_MERGE = 0.9
+DEFAULT_REVIEW = 0.3
 # A name key shared by more records than this says nothing (汽车, a generic word): not blocked on.
 BLOCK_KEY_MAX_FREQUENCY = 500
 
@@ -247,7 +252,7 @@ def spark_session(*, app_name: str = "clusterhub-resolution", master: str = "loc
         SparkSession.builder.appName(app_name)
         .master(master)
         .config("spark.jars", similarity_jar_location())
-        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.shuffle.partitions", conf.pop("shuffle_partitions", "8"))
         .config("spark.ui.enabled", "false")
     )
     for key, value in conf.items():
@@ -255,12 +260,21 @@ def spark_session(*, app_name: str = "clusterhub-resolution", master: str = "loc
     return builder.getOrCreate()
 
 
-def predict_spark(table: pa.Table, *, spark, threshold: float, settings: dict | None = None):
-    """The same prediction on Spark's backend of Splink; an Arrow table like predict_duckdb."""
+def predict_spark(
+    table: pa.Table,
+    *,
+    spark,
+    threshold: float,
+    settings: dict | None = None,
+    break_lineage_method: str | None = None,
+):
+    """The same prediction on Spark's backend of Splink; an Arrow table like predict_duckdb.
+    break_lineage_method: Splink's choice by default (checkpoints, for big jobs); "persist" keeps
+    small jobs in memory."""
     from splink import SparkAPI
 
     frame = spark.createDataFrame(table.to_pandas())
-    db_api = SparkAPI(spark_session=spark)
+    db_api = SparkAPI(spark_session=spark, break_lineage_method=break_lineage_method)
     sdf = db_api.register(frame)
     linker = _linker(sdf, settings or trained_settings("spark", table.num_rows))
     pairs = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
@@ -403,13 +417,20 @@ def score_records(
     backend: str = "duckdb",
     spark=None,
     settings: dict | None = None,
+    break_lineage_method: str | None = None,
 ) -> list[tuple[int, int, float, bool]]:
     """Every edge worth keeping: exact-key pairs (score 1.0) and Splink pairs at or above `review`,
     each as (id, id, score, may merge automatically)."""
     if table.num_rows < 2:
         return []
     if backend == "spark":
-        scored = predict_spark(table, spark=spark, threshold=review, settings=settings)
+        scored = predict_spark(
+            table,
+            spark=spark,
+            threshold=review,
+            settings=settings,
+            break_lineage_method=break_lineage_method,
+        )
     else:
         scored = predict_duckdb(table, threshold=review, settings=settings)
     exact = exact_key_pairs(table)

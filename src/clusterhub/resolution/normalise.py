@@ -23,7 +23,7 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from clusterhub.enterprises.validators import USCC_ALPHABET, normalise_uscc, uscc_check_character
+from clusterhub.enterprises.validators import USCC_ALPHABET, USCC_WEIGHTS, normalise_uscc
 
 # Legal forms, longest first so 股份有限公司 goes before 有限公司. Stripped from the end, repeatedly.
 ZH_SUFFIXES = (
@@ -433,6 +433,10 @@ _PUNCT_RE = re.compile(r"[\s\-_.,;:'\"/\\|()\[\]{}<>·•&+*#@!?，。、；：�
 _STOCK_RE = re.compile(r"^(?:(?:SZ|SH|BJ|SS)[.:]?)?(\d{6})(?:[.:](?:SZ|SH|BJ|SS))?$")
 _HK_STOCK_RE = re.compile(r"^(?:HK[.:]?)?(\d{4,5})[.:]HK$|^HK[.:]?(\d{4,5})$")
 _CJK_RE = re.compile(r"[\u3400-\u9fff]")
+_STOCK_FIRST = frozenset("0123456789SsHhBbｓｈｂ０１２３４５６７８９ＳＨＢ ")
+
+
+_ZH_NAME_PUNCT_RE = re.compile(r"[\s\-_.·•()\[\]\"'“”]+")
 
 
 def nfkc(text) -> str:
@@ -469,10 +473,9 @@ def _t2s():
 def to_simplified(text: str) -> str:
     """Traditional to simplified Chinese; the converter runs only when a traditional character
     is present (it is pure Python and a million simplified names should not pay for it)."""
-    traditional = _traditional_chars()
-    if any(c in traditional for c in text):
-        return _t2s().convert(text)
-    return text
+    if _traditional_chars().isdisjoint(text):
+        return text
+    return _t2s().convert(text)
 
 
 def has_chinese(text: str) -> bool:
@@ -577,7 +580,7 @@ def normalise_zh_name(raw: str) -> dict:
     for match in _ZH_BRACKETED_PLACE_RE.finditer(name):
         cities.append(match.group(1))
     name = _ZH_BRACKETED_PLACE_RE.sub("", name)
-    name = re.sub(r"[\s\-_.·•()\[\]\"'“”]+", "", name)
+    name = _ZH_NAME_PUNCT_RE.sub("", name)
     name, branch = _strip_zh_suffixes(name)
     name, places = _strip_leading_places(name)
     cities = places + cities
@@ -679,6 +682,10 @@ def normalise_name(raw: str) -> dict:
 
 def normalise_stock_code(raw) -> str:
     """000030 / 000030.SZ / SZ000030 / 0700.HK -> 000030 / HK00700; '' if not a stock code."""
+    if not raw:
+        return ""
+    if isinstance(raw, str) and raw[0] not in _STOCK_FIRST:
+        return ""  # most cells are names: not a stock code, decided without a regex
     text = nfkc(raw).upper().replace(" ", "")
     if not text:
         return ""
@@ -704,16 +711,21 @@ def normalise_credit_code(raw) -> tuple[str, str]:
 
 def is_valid_credit_code(code: str) -> bool:
     """The check of validators.uscc_problem, without building a translated message per row."""
-    return (
-        len(code) == 18
-        and all(c in USCC_ALPHABET for c in code)
-        and uscc_check_character(code[:17]) == code[17]
-    )
+    if len(code) != 18 or not _USCC_SET.issuperset(code):
+        return False
+    total = sum(_USCC_INDEX[c] * w for c, w in zip(code, USCC_WEIGHTS, strict=False))
+    return USCC_ALPHABET[(31 - total % 31) % 31] == code[17]
+
+
+_USCC_SET = frozenset(USCC_ALPHABET)
+_USCC_INDEX = {c: i for i, c in enumerate(USCC_ALPHABET)}
 
 
 def normalise_phone(raw) -> str:
     """The local part of a number: 11 digits for a mobile, the last 8 for a landline."""
-    digits = re.sub(r"\D", "", nfkc(raw))
+    if not raw:
+        return ""
+    digits = _NON_DIGIT_RE.sub("", nfkc(raw))
     if digits.startswith("86") and len(digits) >= 12:
         digits = digits[2:]
     if len(digits) == 11 and digits.startswith("1"):
@@ -723,7 +735,12 @@ def normalise_phone(raw) -> str:
     return digits[-8:]
 
 
+_NON_DIGIT_RE = re.compile(r"\D")
+
+
 def normalise_website(raw) -> str:
+    if not raw:
+        return ""
     text = nfkc(raw).lower()
     text = re.sub(r"^[a-z]+://", "", text)
     text = text.split("/", 1)[0].split("?", 1)[0].split(":", 1)[0]
@@ -732,10 +749,13 @@ def normalise_website(raw) -> str:
     return text if "." in text else ""
 
 
+_ADDRESS_PUNCT_RE = re.compile(r"[\s\-_.,，。、·#()（）]+")
+
+
 @lru_cache(maxsize=262144)
 def _address_norm(raw: str) -> tuple[str, str]:
     text = to_simplified(nfkc(raw))
-    text = re.sub(r"[\s\-_.,，。、·#()（）]+", "", text)
+    text = _ADDRESS_PUNCT_RE.sub("", text)
     city = ""
     # 吉林省长春市绿园区...: the province and city open the address; the city is kept aside.
     if text.startswith("吉林省"):
@@ -759,6 +779,8 @@ _ADDRESS_COUNTY_RE = re.compile("(" + "|".join(JILIN_COUNTIES) + ")")
 
 def normalise_address(raw) -> tuple[str, str]:
     """(comparable address, its Jilin prefecture or '')."""
+    if not raw:
+        return "", ""
     text = nfkc(raw)
     if not text:
         return "", ""
@@ -836,6 +858,8 @@ def normalise_record(row: dict) -> dict:
     norms: list[str] = []
     city = ""
     for raw in names:
+        if not raw:
+            continue
         raw = nfkc(raw)
         if not raw:
             continue
@@ -844,7 +868,7 @@ def normalise_record(row: dict) -> dict:
             # A list cell holding only a stock code (000030) names the listed company.
             stock = stock or as_stock
             continue
-        normalised = normalise_name(raw)
+        normalised = normalise_zh_name(raw) if has_chinese(raw) else normalise_en_name(raw)
         if not normalised["name_norm"]:
             continue
         if primary is None:

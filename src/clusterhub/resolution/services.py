@@ -44,9 +44,8 @@ from .normalise import (
     normalise_website,
 )
 
-# Measured on the labelled benchmark (benchmarks/README.md): see calibration().
-DEFAULT_AUTO_MERGE = 0.9
-DEFAULT_REVIEW = 0.3
+DEFAULT_AUTO_MERGE = engine.DEFAULT_AUTO_MERGE
+DEFAULT_REVIEW = engine.DEFAULT_REVIEW
 
 
 def thresholds() -> tuple[float, float]:

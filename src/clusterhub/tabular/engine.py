@@ -48,6 +48,9 @@ class BoundColumn:
     letter: str
     unit: str | None
 
+    def __post_init__(self):
+        self.cell = Cell(header=self.header, unit=self.unit)
+
 
 class Row:
     """One data row: its cells, parsed values, problems, and what the import will do with it."""
@@ -393,24 +396,30 @@ class ImportRun:
 
     def _parse(self, number: int, cells: list) -> Row:
         row = Row(number)
+        width = len(cells)
         for key, bound in self.bound.items():
-            value = cells[bound.index] if bound.index < len(cells) else None
+            index = bound.index
+            value = cells[index] if index < width else None
             column = bound.column
-            if column.is_blank(value):
+            if value is None or value == "" or column.is_blank(value):
                 if column.required:
                     row.error(key, _("this column must be filled in"))
                 continue
             row.cells[key] = value
-            cell = Cell(header=bound.header, unit=bound.unit)
+            cell = bound.cell  # one per column, emptied after use: fewer objects per row
             try:
                 parsed = column.parse(value, cell)
             except CellError as error:
                 row.error(key, str(error))
                 continue
-            for message in cell.warnings:
-                row.warn(key, message)
+            finally:
+                if cell.warnings:
+                    for message in cell.warnings:
+                        row.warn(key, message)
+                    cell.warnings = []
             if cell.conversion:
                 row.conversions.append((key, cell.conversion))
+                cell.conversion = None
             if parsed is not None and parsed != []:
                 row.values[key] = parsed
         return row

@@ -163,3 +163,22 @@ def test_projects_are_searched_with_their_own_access(world, people, jilin):
     assert found.hits[0].url == project.get_absolute_url()
     assert search(user=people["changchun_officer"], query="扩能项目").count == 0
     assert search(user=people["siping_officer"], query=project.code).hits[0].obj == project
+
+
+def test_events_are_searched(world, people, jilin):
+    import datetime
+
+    from clusterhub.events.models import Event
+
+    event = Event.objects.create(
+        slug="cc-2021-1019",
+        name="长春汽车产业集群姊妹城市推介会",
+        name_en="Changchun auto cluster promotion conference",
+        starts_on=datetime.date(2021, 10, 19),
+        city=jilin["changchun"],
+        organiser=people["orgs"]["changchun"],
+    )
+    found = search(user=people["supplier"], query="推介会", types=["event"])
+    assert [h.obj for h in found.hits] == [event]
+    assert search(user=people["supplier"], query="promotion conference").hits[0].obj == event
+    assert search(user=people["supplier"], query="cc-2021-1019").hits[0].obj == event

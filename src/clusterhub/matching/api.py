@@ -338,7 +338,7 @@ def search(
     """Enterprises by any name (registered, short, English, aliases), pinyin or its initials,
     credit code or stock code; projects and demands by name, code or description. Traditional
     characters and full-width letters are normalised; Latin words tolerate typos. Facets: city,
-    kind, chain node, certification. `type`: enterprise, project, demand (repeatable)."""
+    kind, chain node, certification. `type`: enterprise, project, demand, event (repeatable)."""
     answer = services.search(
         user=request.auth,
         query=q,
@@ -362,7 +362,10 @@ def search(
         "hits": [
             {
                 "type": h.doc_type,
-                "id": getattr(h.obj, "public_id", None) or getattr(h.obj, "code", ""),
+                "id": next(
+                    (getattr(h.obj, a) for a in ("public_id", "code", "slug") if hasattr(h.obj, a)),
+                    "",
+                ),
                 "title": h.title,
                 "subtitle": h.subtitle,
                 "url": h.url,

@@ -557,8 +557,26 @@ def demand_documents(demand_ids: list[int]) -> Iterator[tantivy.Document]:
         yield doc
 
 
-# The events app has no model yet; when it has one, add its documents here (kind EVENT).
-DOCUMENT_BUILDERS = {PROJECT: project_documents, DEMAND: demand_documents}
+def event_documents(event_ids: list[int]) -> Iterator[tantivy.Document]:
+    """Promotion events: seen by everyone signed in (events.models.EVENT_POLICY)."""
+    from clusterhub.events.models import Event
+
+    for e in Event.objects.filter(pk__in=event_ids).select_related("city"):
+        doc = _base(EVENT, e.pk, f"{EVENT}:{e.pk}", e.name)
+        names = Names()
+        names.add(e.name)
+        names.add(e.name_en)
+        _add_names(doc, names)
+        _add_text(doc, e.description, e.venue)
+        _add_codes(doc, e.slug)
+        _add_terms(doc, "city", [city_of(e.city.path)])
+        _add_terms(doc, "place", _prefixes(e.city.path))
+        _add_terms(doc, "kind", [e.status])
+        Acl(conf=Confidentiality.PUBLIC).add_to(doc)
+        yield doc
+
+
+DOCUMENT_BUILDERS = {PROJECT: project_documents, DEMAND: demand_documents, EVENT: event_documents}
 
 
 def enterprise_documents(
@@ -576,11 +594,12 @@ def enterprise_documents(
 
 def _all_ids(kind: str) -> list[int]:
     from clusterhub.enterprises.models import Enterprise
+    from clusterhub.events.models import Event
     from clusterhub.projects.models import Project
 
     from .models import SourcingDemand
 
-    model = {ENTERPRISE: Enterprise, PROJECT: Project, DEMAND: SourcingDemand}[kind]
+    model = {ENTERPRISE: Enterprise, PROJECT: Project, DEMAND: SourcingDemand, EVENT: Event}[kind]
     return list(model._base_manager.order_by("pk").values_list("pk", flat=True))
 
 
@@ -620,7 +639,7 @@ def rebuild(*, progress=None, threads: int = 0) -> BuildSummary:
     writer = index.writer(REBUILD_HEAP, threads)
     nodes = Nodes()
     by_kind: dict[str, int] = defaultdict(int)
-    for kind in (ENTERPRISE, PROJECT, DEMAND):
+    for kind in (ENTERPRISE, PROJECT, DEMAND, EVENT):
         ids = _all_ids(kind)
         for doc in documents_for(kind, ids, nodes):
             writer.add_document(doc)

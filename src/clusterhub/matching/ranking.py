@@ -37,8 +37,10 @@ from . import text
 from .choices import LocationPreference, NodeMatch
 from .searching import access_query, one_of
 
-WEIGHTS = {"node": 20, "text": 25, "distance": 20, "supply": 15, "capacity": 10, "size": 10}
-NODE_SCORE = {NodeMatch.EXACT: 1.0, NodeMatch.PARENT: 0.6, NodeMatch.SIBLING: 0.4}
+# The part itself weighs most: a maker of exactly this part comes before a neighbour unless the
+# neighbour is much closer, larger and proven.
+WEIGHTS = {"node": 30, "text": 20, "distance": 20, "supply": 15, "capacity": 5, "size": 10}
+NODE_SCORE = {NodeMatch.EXACT: 1.0, NodeMatch.PARENT: 0.5, NodeMatch.SIBLING: 0.3}
 SIZE_SCORE = {"large": 1.0, "medium": 0.7, "small": 0.45, "micro": 0.2}
 UNKNOWN_SIZE = 0.3
 UNKNOWN_CAPACITY = 0.3
@@ -211,6 +213,28 @@ def bounding_box(lon: float, lat: float, km: float) -> tuple[float, float, float
 
 def visible(queryset, user):
     return queryset if user is None else queryset.restrict(user, "view")
+
+
+def visible_links(user):
+    """Supply links the user may view, and the purchases of the user's own companies (and of
+    their subsidiaries): a buyer knows what it bought, whatever the link's confidentiality."""
+    from django.db.models import Q
+
+    from clusterhub.chain.models import SupplyLink
+    from clusterhub.core.access import get_access
+
+    from .models import enterprise_ids_of
+
+    if user is None:
+        return SupplyLink.objects.all()
+    own = enterprise_ids_of(get_access(user).organisation_ids())
+    if not own:
+        return SupplyLink.objects.restrict(user, "view")
+    mine = SupplyLink.objects.filter(Q(customer_id__in=own) | Q(customer__group_id__in=own))
+    return SupplyLink.objects.filter(
+        Q(pk__in=SupplyLink.objects.restrict(user, "view").values("pk"))
+        | Q(pk__in=mine.values("pk"))
+    )
 
 
 def _node_name(node) -> str:
@@ -462,10 +486,9 @@ class Scorer:
     # Factors --------------------------------------------------------------------------------
 
     def _past_supply(self, enterprise_ids) -> dict[int, dict]:
-        from clusterhub.chain.models import SupplyLink
 
         exact = [i for i, m in self.hood.relation.items() if m == NodeMatch.EXACT]
-        links = visible(SupplyLink.objects.all(), self.user).filter(
+        links = visible_links(self.user).filter(
             supplier_id__in=enterprise_ids,
             chain_node_id__in=exact,
             customer__kind="oem",
@@ -600,14 +623,14 @@ class Scorer:
                 1.0,
                 math.log10(1 + float(yearly) / 1e5) / math.log10(1 + SUPPLY_FULL_YUAN / 1e5),
             )
-            detail = _(
-                "Supplied %(node)s worth %(value)s to %(oems)d OEM(s) in %(first)s–%(last)s."
-            ) % {
+            years = (
+                str(row["last"]) if row["first"] == row["last"] else f"{row['first']}–{row['last']}"
+            )
+            detail = _("Supplied %(node)s worth %(value)s to %(oems)d OEM(s) in %(years)s.") % {
                 "node": asked,
                 "value": format_amount(value_yuan, "万元", 0),
                 "oems": row["oems"],
-                "first": row["first"],
-                "last": row["last"],
+                "years": years,
             }
             factors.append(
                 Factor(

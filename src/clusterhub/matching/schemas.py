@@ -295,7 +295,7 @@ class LeadOut(Schema):
 
 class SearchHitOut(Schema):
     type: str
-    id: str = Field(description="Public id, project code or demand code.")
+    id: str = Field(description="Public id, project code, demand code or event short name.")
     title: str
     subtitle: str
     url: str

@@ -329,6 +329,15 @@ def _read_back(user, hits: list[SearchHit]) -> list[SearchHit]:
             .select_related("buyer", "chain_node")
         ):
             found[(ix.DEMAND, d.pk)] = d
+    if ix.EVENT in wanted:
+        from clusterhub.events.models import Event
+
+        for e in (
+            Event.objects.restrict(user, "view")
+            .filter(pk__in=wanted[ix.EVENT])
+            .select_related("city")
+        ):
+            found[(ix.EVENT, e.pk)] = e
     shown = []
     for hit in hits:
         obj = found.get((hit.doc_type, hit.object_id))
@@ -355,6 +364,11 @@ def _read_back(user, hits: list[SearchHit]) -> list[SearchHit]:
                     obj.chain_node.display_name,
                     obj.get_status_display(),
                 ]
+            )
+            hit.url = obj.get_absolute_url()
+        elif hit.doc_type == ix.EVENT:
+            hit.subtitle = " · ".join(
+                [obj.starts_on.isoformat(), obj.city.display_name, obj.get_status_display()]
             )
             hit.url = obj.get_absolute_url()
         shown.append(hit)

@@ -91,6 +91,8 @@ def _on_save_or_delete(sender, instance, **kwargs):
         queue(ix.DEMAND, instance.pk)
     elif sender is DemandCandidate:
         queue(ix.DEMAND, instance.demand_id)
+    elif sender._meta.label == "events.Event":
+        queue(ix.EVENT, instance.pk)
 
 
 def _on_m2m(sender, instance, action, **kwargs):
@@ -110,11 +112,13 @@ def connect() -> None:
         EnterpriseAlias,
         Site,
     )
+    from clusterhub.events.models import Event
     from clusterhub.projects.models import Project
 
     from .models import DemandCandidate, SourcingDemand
 
     senders = (
+        Event,
         Enterprise,
         EnterpriseAlias,
         Site,

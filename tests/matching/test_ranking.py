@@ -1,0 +1,132 @@
+"""Supplier ranking: hard filters, the order, and the reasons, factor by factor."""
+
+import datetime
+
+from django.urls import reverse
+
+from clusterhub.core.choices import Datum
+from clusterhub.enterprises.models import Capability
+from clusterhub.geo.services import convert_coordinates, distance_km
+from clusterhub.matching import services, text
+from clusterhub.matching.choices import LocationPreference, NodeMatch
+
+from .conftest import SOP
+
+
+def ranked(world, demand, user=None):
+    return services.rank_suppliers(user=user or world["buyer"], demand=demand)
+
+
+def names(ranking):
+    return [c.enterprise.name for c in ranking.candidates]
+
+
+def factor(candidate, key):
+    return next(f for f in candidate.factors if f.key == key)
+
+
+def test_hard_filters_and_order(world, make_demand):
+    ranking = ranked(world, make_demand())
+    assert ranking.state == "ok"
+    # Calipers near the plant first, the English-only caliper maker in Siping, then the disc
+    # maker (a neighbouring part); the expired certificate and Shanghai (1,800 km) are out.
+    assert names(ranking) == ["长春卡钳制造有限公司", "四平制动科技有限公司", "吉林制动盘有限公司"]
+    assert [c.rank for c in ranking.candidates] == [1, 2, 3]
+    assert [step["count"] for step in ranking.funnel] == [5, 4, 3]
+    best, _english, discs = ranking.candidates
+    assert best.node_match == NodeMatch.EXACT and discs.node_match == NodeMatch.SIBLING
+    assert factor(best, "node").points == 30 and factor(discs, "node").points == 9
+
+
+def test_every_factor_is_explained(world, make_demand):
+    best = ranked(world, make_demand()).candidates[0]
+    keys = [f.key for f in best.factors]
+    assert keys == ["node", "certifications", "text", "distance", "capacity", "supply", "size"]
+    assert abs(best.score - sum(f.points for f in best.factors if f.points is not None)) < 1e-9
+    assert "IATF 16949 valid until 2030-01-01" in factor(best, "certifications").detail
+    assert SOP.isoformat() in factor(best, "certifications").detail
+    assert "卡钳" in factor(best, "text").detail
+    assert "300,000" in factor(best, "capacity").detail and factor(best, "capacity").points == 5
+    supply = factor(best, "supply")
+    assert supply.points > 0 and "2023–2024" in supply.detail and "1 OEM" in supply.detail
+    assert "1,200" in factor(best, "size").detail
+    as_json = best.as_dict()
+    assert as_json["enterprise"]["public_id"] == world["best"].public_id
+    assert all(isinstance(f["detail"], str) for f in as_json["factors"])
+
+
+def test_distance_is_measured_on_one_datum(world, make_demand):
+    """The plant is recorded on GCJ-02 and the Siping site on WGS-84: both are converted to
+    WGS-84 before the great-circle distance."""
+    english = next(
+        c for c in ranked(world, make_demand()).candidates if c.enterprise == world["english"]
+    )
+    plant = convert_coordinates(125.256135, 43.880975, source=Datum.GCJ02, target=Datum.WGS84)
+    expected = distance_km(*plant, 124.35, 43.17)
+    assert abs(english.distance_km - expected) < 0.01
+    naive = distance_km(125.256135, 43.880975, 124.35, 43.17)
+    assert abs(naive - expected) > 0.1  # mixing datums would be off by hundreds of metres
+    assert "WGS-84" in factor(english, "distance").detail
+
+
+def test_text_similarity_uses_word_and_character_grams(world, make_demand):
+    assert text.similarity(text.terms_of("制动卡钳"), text.terms_of("卡钳")) > 0.4
+    assert text.similarity(text.terms_of("brake caliper"), text.terms_of("brake calipers")) == 1
+    assert text.similarity(text.terms_of("制动卡钳"), text.terms_of("座椅骨架")) == 0
+    ranking = ranked(world, make_demand(title="制动卡钳", description="brake caliper"))
+    by_name = {c.enterprise.name: c for c in ranking.candidates}
+    assert factor(by_name["长春卡钳制造有限公司"], "text").points > 0  # products: 卡钳
+    assert "caliper" in factor(by_name["四平制动科技有限公司"], "text").detail
+
+
+def test_certificates_are_checked_on_the_start_of_production(world, make_demand):
+    before_expiry = ranked(world, make_demand(sop=datetime.date(2026, 6, 1)))
+    assert "长春旧证卡钳有限公司" in names(before_expiry)
+    assert "长春旧证卡钳有限公司" not in names(ranked(world, make_demand()))
+    no_certificates = ranked(world, make_demand(required_certifications=[]))
+    assert "长春旧证卡钳有限公司" in names(no_certificates)
+    assert ranked(world, make_demand(required_certifications=["VDA 6.3"])).state == "filtered_out"
+
+
+def test_location_preferences(world, make_demand):
+    anywhere = ranked(world, make_demand(location=LocationPreference.ANYWHERE))
+    assert "上海卡钳有限公司" in names(anywhere)
+    assert names(anywhere).index("上海卡钳有限公司") > names(anywhere).index("长春卡钳制造有限公司")
+    province = ranked(world, make_demand(location=LocationPreference.PROVINCE))
+    assert "上海卡钳有限公司" not in names(province) and "四平制动科技有限公司" in names(province)
+    near = ranked(world, make_demand(max_distance_km=20))
+    assert names(near) == ["长春卡钳制造有限公司", "吉林制动盘有限公司"]
+
+
+def test_the_buyer_is_never_its_own_supplier(world, make_demand, nodes):
+    Capability.objects.create(site=world["plant"], chain_node=nodes["cal"], products="卡钳")
+    assert "一汽红旗" not in names(ranked(world, make_demand(required_certifications=[])))
+
+
+def test_a_node_nobody_makes_gets_an_honest_answer_pointing_to_targets(world, make_demand, nodes):
+    ranking = ranked(world, make_demand(chain_node=nodes["tms"], title="电池液冷板"))
+    assert ranking.state == "no_supplier" and ranking.candidates == []
+    assert ranking.funnel[0]["count"] == 0
+    assert reverse("matching:targets") + "?node=PRT.NEV.TMS" in ranking.message
+
+
+def test_suppliers_see_demands_that_fit_them_with_the_same_explanation(world, make_demand):
+    demand = make_demand()
+    buyer_view = next(c for c in ranked(world, demand).candidates if c.enterprise == world["best"])
+    enterprise, fits = services.demands_fitting(user=world["best_user"])
+    assert enterprise == world["best"]
+    assert [d for d, _c in fits] == [demand]
+    mine = fits[0][1]
+    assert [f.as_dict() for f in mine.factors] == [f.as_dict() for f in buyer_view.factors]
+    # The discs maker fits as a neighbour; the expired certificate does not fit at all.
+    assert services.demands_fitting(user=world["discs_user"])[1][0][1].node_match == "sibling"
+    assert services.demands_fitting(user=None, enterprise=world["expired"])[1] == []
+
+
+def test_suppliers_do_not_see_their_rivals_ranking(world, make_demand, people):
+    import pytest
+
+    demand = make_demand()
+    with pytest.raises(services.MatchingPermissionError):
+        services.rank_suppliers(user=world["best_user"], demand=demand)
+    assert services.rank_suppliers(user=people["changchun_viewer"], demand=demand).candidates

@@ -155,6 +155,11 @@ def _nodes(count: int) -> tuple[pa.Table, np.ndarray, np.ndarray]:
     return table, np.array(leaves, np.int64), np.array(system_ids, np.int64)
 
 
+def snapshot_options() -> dict:
+    """The exporter's Parquet options, so generated snapshots scan like exported ones."""
+    return {"store_decimal_as_integer": True, "compression": "lz4", "use_dictionary": False}
+
+
 def decimal_from_cents(cents: np.ndarray, missing: np.ndarray | None = None) -> pa.Array:
     """decimal128(18, 2) yuan from int64 cents without a Python loop (16-byte two's complement)."""
     wide = np.empty((len(cents), 2), np.int64)
@@ -348,7 +353,7 @@ def generate(
     else:
         keep = np.ones(n_rel, bool)
     schema = engine.LINK_SCHEMA
-    writer = pq.ParquetWriter(out / "links.parquet", schema, store_decimal_as_integer=True)
+    writer = pq.ParquetWriter(out / "links.parquet", schema, **snapshot_options())
     next_id = 1
     written = 0
     bad = {"missing_value": 0, "negative_value": 0, "unknown_node": 0, "self_supply": 0}

@@ -327,7 +327,9 @@ def create_scope(con, *, source: str, levels: int, customers: str = "l.to_oem") 
         CREATE OR REPLACE TEMP TABLE ol AS
         SELECT l.year, l.node_id AS node, l.customer_id AS customer, l.supplier_id AS supplier,
                (l.value * 100)::BIGINT AS cents, l.buy_region_id AS buy, {b_cols},
-               ({cd})::TINYINT AS cd, {scity} AS scity, l.public
+               ({cd})::TINYINT AS cd, {scity} AS scity, l.public,
+               l.customer_site_id AS customer_site, l.supplier_site_id AS supplier_site,
+               l.sup_region_id AS sup_region
         FROM {source} l
         LEFT JOIN reg rb ON rb.id = l.buy_region_id
         LEFT JOIN reg rs ON rs.id = l.sup_region_id
@@ -347,7 +349,9 @@ def create_scope_aggregates(con) -> None:
         )
 
 
-def compute_metrics(con, *, levels: int, audience: str, timer: Timer) -> dict[str, str]:
+def compute_metrics(
+    con, *, levels: int, audience: str, timer: Timer, arrays: dict
+) -> dict[str, str]:
     """Create the result tables r_<name> for one audience; returns name -> temp table name."""
     public = "AND t.public" if audience == "public" else ""
 
@@ -393,25 +397,22 @@ def compute_metrics(con, *, levels: int, audience: str, timer: Timer) -> dict[st
             """  # noqa: S608
         )
     with timer.step("single source"):
-        where = "WHERE ol.public" if audience == "public" else ""
-        first_year = one_row(con, f"SELECT min(year) FROM ol {where}")[0]  # noqa: S608
-        rows = con.sql(
-            f"""
-            WITH oems AS (
-                SELECT customer, (row_number() OVER (ORDER BY customer) - 1)::INTEGER AS ci
-                FROM (SELECT DISTINCT customer FROM ol {where})
-            )
-            SELECT o.ci, (ol.year - {int(first_year or 0)})::INTEGER AS y, ol.supplier,
-                   n.idx AS node, ol.cents, o.customer
-            FROM ol JOIN oems o USING (customer) JOIN node_t n ON n.id = ol.node
-            {where}
-            """  # noqa: S608
-        ).to_arrow_table()
-        oem_top = single_source(rows, first_year=first_year, nodes=_node_arrays(con))
+        if audience == "public":
+            arrays = {k: v[arrays["public"]] for k, v in arrays.items()}
+        oem_top = single_source(arrays, nodes=_node_arrays(con))
         con.register("oem_top_arrow", oem_top)
         con.execute("CREATE OR REPLACE TEMP TABLE r_oem_top AS SELECT * FROM oem_top_arrow")
         con.unregister("oem_top_arrow")
     return {name: f"r_{name}" for name in ("rate", "by_oem", "by_city", "by_node", "oem_top")}
+
+
+def scope_arrays(con) -> dict[str, np.ndarray]:
+    """The columns of `ol` the single-source roll-up needs, as numpy."""
+    table = con.sql(
+        "SELECT ol.customer, ol.year, ol.supplier, n.idx AS node, ol.cents, ol.public "
+        "FROM ol JOIN node_t n ON n.id = ol.node"
+    ).to_arrow_table()
+    return {name: table.column(name).to_numpy() for name in table.column_names}
 
 
 def _node_arrays(con) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -425,25 +426,35 @@ def _node_arrays(con) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _multi_node_rows(key: np.ndarray) -> np.ndarray:
-    """Rows whose key appears more than once, without sorting everything: a hash count first,
-    then an exact check on the (few) rows whose hash bucket is shared."""
+    """Rows whose key appears more than once, without sorting everything: two rounds of hash
+    counts keep the rows whose bucket is shared, then an exact check on those few."""
     n = len(key)
-    if n < 2:
-        return np.zeros(n, bool)
-    bits = max(10, int(np.ceil(np.log2(n))) + 3)
-    hashed = (key.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - bits)
-    counts = np.bincount(hashed.astype(np.int64), minlength=1 << bits)
-    candidates = np.flatnonzero(counts[hashed.astype(np.int64)] > 1)
     multi = np.zeros(n, bool)
-    if candidates.size:
-        _, inverse, counts = np.unique(key[candidates], return_inverse=True, return_counts=True)
-        multi[candidates[counts[inverse.ravel()] > 1]] = True
+    if n < 2:
+        return multi
+    bits = max(10, int(np.ceil(np.log2(n))) + 1)
+    shift = np.uint64(64 - bits)
+    candidates = np.arange(n)
+    for multiplier in (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F):
+        hashed = ((key[candidates].view(np.uint64) * np.uint64(multiplier)) >> shift).astype(
+            np.intp
+        )
+        shared = np.bincount(hashed, minlength=1 << bits)[hashed] > 1
+        candidates = candidates[shared]
+        if candidates.size == 0:
+            return multi
+    _, inverse, counts = np.unique(key[candidates], return_inverse=True, return_counts=True)
+    multi[candidates[counts[inverse.ravel()] > 1]] = True
     return multi
 
 
-def single_source(rows: pa.Table, *, first_year, nodes) -> pa.Table:
+def _as(array, dtype) -> np.ndarray:
+    return np.asarray(array, dtype=dtype)
+
+
+def single_source(arrays: dict, *, nodes) -> pa.Table:
     """Each OEM's purchases of each node (rolled up) in each year: the total and the largest
-    single supplier's part. Dense arrays OEM x year x node; exact for cents below 2**53.
+    single supplier's part. Dense arrays node x (OEM, year); exact for cents below 2**53.
 
     A supplier that sells an OEM only one node in a year (nearly all of them) holds the same value
     at that node and every ancestor, so the largest such value rolls up the tree as a max; the few
@@ -451,50 +462,57 @@ def single_source(rows: pa.Table, *, first_year, nodes) -> pa.Table:
     """
     node_ids, parent, depth = nodes
     p_count = len(node_ids)
-    empty = pa.table(
-        {
-            "customer_id": pa.array([], pa.int64()),
-            "year": pa.array([], pa.int16()),
-            "node_id": pa.array([], pa.int64()),
-            "total": pa.array([], pa.int64()),
-            "top": pa.array([], pa.int64()),
-            "supplier_id": pa.array([], pa.int64()),
-        }
-    )
-    if rows.num_rows == 0 or first_year is None:
-        return empty
-    ci = rows.column("ci").to_numpy().astype(np.int64)
-    year = rows.column("y").to_numpy().astype(np.int64)
-    supplier = rows.column("supplier").to_numpy().astype(np.int64)
-    node = rows.column("node").to_numpy().astype(np.int64)
-    cents = rows.column("cents").to_numpy().astype(np.float64)
-    customer_of = np.zeros(int(ci.max()) + 1, np.int64)
-    customer_of[ci] = rows.column("customer").to_numpy()
+    if len(arrays["customer"]) == 0:
+        return pa.table(
+            {
+                "customer_id": pa.array([], pa.int64()),
+                "year": pa.array([], pa.int16()),
+                "node_id": pa.array([], pa.int64()),
+                "total": pa.array([], pa.int64()),
+                "top": pa.array([], pa.int64()),
+                "supplier_id": pa.array([], pa.int64()),
+            }
+        )
+    customer = _as(arrays["customer"], np.int64)
+    # Dense OEM indexes without sorting: mark the ids present, number them.
+    present = np.zeros(int(customer.max()) + 1, bool)
+    present[customer] = True
+    customer_of = np.flatnonzero(present)
+    lookup = np.zeros(len(present), np.int64)
+    lookup[customer_of] = np.arange(len(customer_of))
+    first_year = int(arrays["year"].min())
+    year = _as(arrays["year"], np.int64) - first_year
     n_years = int(year.max()) + 1
-    block = ci * n_years + year
-    n_blocks = int(block.max()) + 1
-    own = block * p_count + node
+    block = lookup[customer] * n_years + year
+    del lookup, year
+    supplier = _as(arrays["supplier"], np.int64)
+    node = _as(arrays["node"], np.int64)
+    cents = _as(arrays["cents"], np.float64)
+    n_blocks = len(customer_of) * n_years
     cells = n_blocks * p_count
+    # Node-major: one node's cells are contiguous, so the roll-up reads rows, not columns.
+    own = node * n_blocks + block
 
     multi = _multi_node_rows((block << 40) | supplier)
-    total = np.bincount(own, weights=cents, minlength=cells).reshape(n_blocks, p_count)
+    total = np.bincount(own, weights=cents, minlength=cells)
     single = ~multi
     top = np.zeros(cells)
     np.maximum.at(top, own[single], cents[single])
     top_supplier = np.full(cells, -1, np.int64)
     won = single & (cents == top[own])
     top_supplier[own[won]] = supplier[won]
-    top = top.reshape(n_blocks, p_count)
-    top_supplier = top_supplier.reshape(n_blocks, p_count)
+    total = total.reshape(p_count, n_blocks)
+    top = top.reshape(p_count, n_blocks)
+    top_supplier = top_supplier.reshape(p_count, n_blocks)
     # Children before parents: totals add up, the best single-node supplier carries up.
     for child in np.argsort(-depth, kind="stable"):
         p = parent[child]
         if p < 0:
             continue
-        total[:, p] += total[:, child]
-        better = top[:, child] > top[:, p]
-        top[better, p] = top[better, child]
-        top_supplier[better, p] = top_supplier[better, child]
+        total[p] += total[child]
+        better = top[child] > top[p]
+        top[p, better] = top[child, better]
+        top_supplier[p, better] = top_supplier[child, better]
     if multi.any():
         # Sum each multi-node supplier's purchases per ancestor, then compete for the top.
         max_depth = int(depth.max())
@@ -507,112 +525,141 @@ def single_source(rows: pa.Table, *, first_year, nodes) -> pa.Table:
         m = np.flatnonzero(multi)
         ancestors = anc[node[m]]
         row, level = np.nonzero(ancestors >= 0)
-        cell = block[m][row] * p_count + ancestors[row, level]
+        cell = ancestors[row, level] * n_blocks + block[m][row]
         sup = supplier[m][row]
-        pair_key = np.stack([cell, sup], axis=1)
-        pairs, inverse = np.unique(pair_key, axis=0, return_inverse=True)
-        sums = np.bincount(inverse.ravel(), weights=cents[m][row], minlength=len(pairs))
+        if sup.max() < (1 << 36) and cells < (1 << 26):
+            keys, inverse = np.unique((cell << 36) | sup, return_inverse=True)
+            pair_cell, pair_sup = keys >> 36, keys & ((1 << 36) - 1)
+        else:
+            pairs, inverse = np.unique(np.stack([cell, sup], axis=1), axis=0, return_inverse=True)
+            pair_cell, pair_sup = pairs[:, 0], pairs[:, 1]
+        sums = np.bincount(inverse.ravel(), weights=cents[m][row], minlength=len(pair_cell))
         flat_top = top.reshape(-1)
         flat_sup = top_supplier.reshape(-1)
         best = np.zeros(cells)
-        np.maximum.at(best, pairs[:, 0], sums)
-        winner = sums == best[pairs[:, 0]]
-        better = winner & (sums > flat_top[pairs[:, 0]])
-        flat_top[pairs[better, 0]] = sums[better]
-        flat_sup[pairs[better, 0]] = pairs[better, 1]
-    cell_block, cell_node = np.nonzero(total > 0)
+        np.maximum.at(best, pair_cell, sums)
+        better = (sums == best[pair_cell]) & (sums > flat_top[pair_cell])
+        flat_top[pair_cell[better]] = sums[better]
+        flat_sup[pair_cell[better]] = pair_sup[better]
+    cell_node, cell_block = np.nonzero(total > 0)
     return pa.table(
         {
             "customer_id": customer_of[cell_block // n_years],
-            "year": (cell_block % n_years + int(first_year)).astype(np.int16),
+            "year": (cell_block % n_years + first_year).astype(np.int16),
             "node_id": node_ids[cell_node],
-            "total": total[cell_block, cell_node].astype(np.int64),
-            "top": top[cell_block, cell_node].astype(np.int64),
-            "supplier_id": top_supplier[cell_block, cell_node],
+            "total": total[cell_node, cell_block].astype(np.int64),
+            "top": top[cell_node, cell_block].astype(np.int64),
+            "supplier_id": top_supplier[cell_node, cell_block],
         }
     )
 
 
-def create_sales(con, *, source: str) -> None:
-    """The temp table `sales`: value sold by producing region, year, segment and system-level
-    node, split by public, from one scan of every valid link (any customer)."""
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE sales AS
-        SELECT l.sup_region_id AS region, l.year, n.segment, n.system, l.public,
-               sum((l.value * 100)::BIGINT)::BIGINT AS value
-        FROM {source} l JOIN node_t n ON n.id = l.node_id
-        WHERE {VALID} AND l.sup_region_id IS NOT NULL
+def _sales_sql(source: str, depth: int, where: str = "TRUE") -> str:
+    """Value sold by suppliers producing in each child (depth + 1) of each region at `depth`, by
+    year, segment, system-level node and public."""
+    return f"""
+        SELECT r.a{depth} AS region_id, r.a{depth + 1} AS child_id, l.year, n.segment, n.system,
+               l.public, sum((l.value * 100)::BIGINT)::BIGINT AS value
+        FROM {source} l JOIN node_t n ON n.id = l.node_id JOIN reg r ON r.id = l.sup_region_id
+        WHERE {VALID} AND r.a{depth + 1} IS NOT NULL AND ({where})
         GROUP BY ALL
-        """  # noqa: S608
-    )
+    """  # noqa: S608
 
 
-def compute_lq(con, *, levels: int, audience: str) -> str:
-    """r_lq: location quotient of every child region x segment and x system-level node, against
-    its parent region, from `sales`."""
-    where = "AND s.public" if audience == "public" else ""
-    parts = []
-    for lv in range(levels - 1):
-        for kind, key in (("segment", "s.segment"), ("node", "s.system::VARCHAR")):
-            parts.append(
-                f"SELECT r.a{lv} AS region_id, r.a{lv + 1} AS child_id, s.year, "  # noqa: S608
-                f"'{kind}' AS kind, {key} AS key, sum(s.value)::BIGINT AS value "
-                f"FROM sales s JOIN reg r ON r.id = s.region "
-                f"WHERE r.a{lv + 1} IS NOT NULL AND {key} IS NOT NULL {where} GROUP BY ALL"
-            )
-    if not parts:
+def create_sales(con, *, source: str, levels: int) -> None:
+    """The temp table `sales` for the top level (the cities of each province), from one scan of
+    every valid link (any customer). Deeper levels are computed when asked (lq_on_demand)."""
+    if levels < 2:
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE r_lq AS SELECT NULL::BIGINT AS region_id, "
-            "NULL::BIGINT AS child_id, NULL::SMALLINT AS year, NULL::VARCHAR AS kind, "
-            "NULL::VARCHAR AS key, NULL::BIGINT AS value, NULL::DOUBLE AS lq WHERE FALSE"
+            "CREATE OR REPLACE TEMP TABLE sales AS SELECT NULL::BIGINT AS region_id, "
+            "NULL::BIGINT AS child_id, NULL::SMALLINT AS year, NULL::VARCHAR AS segment, "
+            "NULL::BIGINT AS system, NULL::BOOLEAN AS public, NULL::BIGINT AS value WHERE FALSE"
         )
-        return "r_lq"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE lq_x AS {_union(parts)}")
+        return
+    con.execute(f"CREATE OR REPLACE TEMP TABLE sales AS {_sales_sql(source, 0)}")
+
+
+def _lq_sql(sales: str, audience: str) -> str:
+    where = "s.public" if audience == "public" else "TRUE"
+    parts = [
+        f"SELECT s.region_id, s.child_id, s.year, '{kind}' AS kind, {key} AS key, "  # noqa: S608
+        f"sum(s.value)::BIGINT AS value FROM {sales} s "
+        f"WHERE {where} AND {key} IS NOT NULL GROUP BY ALL"
+        for kind, key in (("segment", "s.segment"), ("node", "s.system::VARCHAR"))
+    ]
     # Plain aggregates joined back: window functions over three partitions are far slower.
-    con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE r_lq AS
-        WITH ct AS (
-            SELECT region_id, year, kind, child_id, sum(value) AS child_total
-            FROM lq_x GROUP BY ALL
-        ), kt AS (
-            SELECT region_id, year, kind, key, sum(value) AS key_total FROM lq_x GROUP BY ALL
-        ), tt AS (
-            SELECT region_id, year, kind, sum(value) AS total FROM lq_x GROUP BY ALL
-        )
+    return f"""
+        WITH x AS ({_union(parts)}),
+        ct AS (SELECT region_id, year, kind, child_id, sum(value) AS child_total
+               FROM x GROUP BY ALL),
+        kt AS (SELECT region_id, year, kind, key, sum(value) AS key_total FROM x GROUP BY ALL),
+        tt AS (SELECT region_id, year, kind, sum(value) AS total FROM x GROUP BY ALL)
         SELECT x.region_id, x.child_id, x.year, x.kind, x.key, x.value,
                CASE WHEN ct.child_total > 0 AND kt.key_total > 0
                     THEN (x.value::DOUBLE / ct.child_total::DOUBLE)
                          / (kt.key_total::DOUBLE / tt.total::DOUBLE) END AS lq
-        FROM lq_x x
+        FROM x
         JOIN ct USING (region_id, year, kind, child_id)
         JOIN kt USING (region_id, year, kind, key)
         JOIN tt USING (region_id, year, kind)
-        """
-    )
-    con.execute("DROP TABLE lq_x")
+    """  # noqa: S608
+
+
+def compute_lq(con, *, audience: str) -> str:
+    """r_lq: location quotient of every city x segment and x system-level node, against its
+    province, from `sales`."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE r_lq AS {_lq_sql('sales', audience)}")
     return "r_lq"
 
 
+def lq_on_demand(
+    con, snapshot: Snapshot, *, region_id: int, depth: int, levels: int, audience: str
+) -> list[dict]:
+    """The location quotients of one region's children (a city's districts), computed when first
+    asked: a filtered scan of the links. `con` must have the trees registered."""
+    if depth + 1 >= levels:
+        return []
+    inside = f"l.sup_region_id IN (SELECT id FROM reg WHERE a{int(depth)} = {int(region_id)})"  # noqa: S608
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE sales_one AS "
+        + _sales_sql(snapshot.table("links"), depth, inside)
+    )
+    rows = con.execute(
+        f"SELECT child_id, year, kind, key, value, lq FROM ({_lq_sql('sales_one', audience)})"  # noqa: S608
+    ).fetchall()
+    con.execute("DROP TABLE sales_one")
+    return [
+        {"child_id": r[0], "year": r[1], "kind": r[2], "key": r[3], "value": r[4], "lq": r[5]}
+        for r in rows
+    ]
+
+
 def count_rejects(con, *, source: str) -> dict[str, int]:
+    """Links by reason they are left out of every metric (one scan, one small join)."""
+    bad = (
+        "l.value IS NULL OR l.value < 0 OR n.id IS NULL OR l.year IS NULL "
+        "OR l.supplier_id IS NULL OR l.customer_id IS NULL OR l.supplier_id = l.customer_id"
+    )
     row = one_row(
         con,
         f"""
-        SELECT count(*),
+        SELECT count(*), min(l.year) FILTER (WHERE NOT ({bad})),
+               max(l.year) FILTER (WHERE NOT ({bad})),
                count(*) FILTER (WHERE l.value IS NULL),
                count(*) FILTER (WHERE l.value < 0),
-               count(*) FILTER (WHERE l.node_id NOT IN (SELECT id FROM node_t)),
+               count(*) FILTER (WHERE n.id IS NULL),
                count(*) FILTER (WHERE l.supplier_id = l.customer_id),
                count(*) FILTER (WHERE l.year IS NULL),
-               count(*) FILTER (WHERE NOT ({VALID})),
-               count(*) FILTER (WHERE ({VALID}) AND l.sup_region_id IS NULL),
-               count(*) FILTER (WHERE ({VALID}) AND l.buy_region_id IS NULL)
-        FROM {source} l
+               count(*) FILTER (WHERE {bad}),
+               count(*) FILTER (WHERE l.sup_region_id IS NULL),
+               count(*) FILTER (WHERE l.buy_region_id IS NULL)
+        FROM {source} l LEFT JOIN node_t n ON n.id = l.node_id
         """,  # noqa: S608
     )
     keys = (
         "links",
+        "first_year",
+        "last_year",
         "missing_value",
         "negative_value",
         "unknown_node",
@@ -622,18 +669,13 @@ def count_rejects(con, *, source: str) -> dict[str, int]:
         "unlocated_supplier",
         "unlocated_customer",
     )
-    return dict(zip(keys, (int(v or 0) for v in row), strict=True))
+    return dict(zip(keys, (int(v) if v is not None else None for v in row), strict=True))
 
 
-def write_table(con, table: str, path: Path, order: str) -> None:
+def write_table(con, table: str, path: Path) -> None:
+    # Unsorted: a reader's filter scans a few MB at most, cheaper than sorting at every refresh.
     path.parent.mkdir(parents=True, exist_ok=True)
-    con.execute(
-        f"COPY (SELECT * FROM {table} ORDER BY {order}) TO '{_quote(str(path))}' "  # noqa: S608
-        "(FORMAT parquet, ROW_GROUP_SIZE 100000)"
-    )
-
-
-ORDER_BY = {"lq": "region_id, year, kind", "oem_top": "customer_id, year"}
+    con.execute(f"COPY {table} TO '{_quote(str(path))}' (FORMAT parquet, ROW_GROUP_SIZE 100000)")
 
 
 def recompute(
@@ -664,24 +706,28 @@ def recompute(
         links = snapshot.table("links")
         with timer.step("rejects"):
             rejects = count_rejects(con, source=links)
+            years = (rejects.pop("first_year"), rejects.pop("last_year"))
         with timer.step("scope"):
             create_scope(con, source=links, levels=levels, customers=customers)
             create_scope_aggregates(con)
+        with timer.step("single source"):
+            arrays = scope_arrays(con)
         if lq:
             with timer.step("city roles (LQ)"):
-                create_sales(con, source=links)
+                create_sales(con, source=links, levels=levels)
         for audience in audiences:
-            tables = compute_metrics(con, levels=levels, audience=audience, timer=timer)
+            tables = compute_metrics(
+                con, levels=levels, audience=audience, timer=timer, arrays=arrays
+            )
             if lq:
                 with timer.step("city roles (LQ)"):
-                    tables["lq"] = compute_lq(con, levels=levels, audience=audience)
+                    tables["lq"] = compute_lq(con, audience=audience)
             with timer.step("write results"):
                 for name, table in tables.items():
-                    path = results / audience / f"{name}.parquet"
-                    write_table(con, table, path, ORDER_BY.get(name, "region_id, year"))
+                    write_table(con, table, results / audience / f"{name}.parquet")
         if graph:
             with timer.step("dependency graph"):
-                graph_module.build(con, snapshot, source=links)
+                graph_module.build(con, snapshot, source=links, years=years)
     finally:
         con.close()
     summary = {
@@ -789,6 +835,10 @@ class Results:
             [region_id],
         )
         return [r["year"] for r in rows]
+
+    def latest_year(self) -> int | None:
+        rows = self._rows(f"SELECT max(year) AS year FROM {self.file('rate')}")  # noqa: S608
+        return rows[0]["year"] if rows else None
 
     def rate(self, region_id: int) -> list[dict]:
         """The region's rate in every year (for the trend)."""

@@ -30,68 +30,88 @@ import scipy.sparse as sp
 from .engine import VALID, Snapshot, one_row
 
 _EDGE_FILES = ("out_indptr", "out_idx", "in_indptr", "in_idx")
-_OEM_COLUMNS = (
-    ("oem_sup", "l.supplier_id"),
-    ("oem_cus", "l.customer_id"),
-    ("oem_cus_site", "coalesce(l.customer_site_id, -1)"),
-    ("oem_sup_site", "coalesce(l.supplier_site_id, -1)"),
-    ("oem_sup_region", "coalesce(l.sup_region_id, -1)"),
-    ("oem_year", "l.year"),
-    ("oem_value", "l.value::DOUBLE"),
-    ("oem_public", "l.public"),
+_OEM_NAMES = (
+    "oem_sup",
+    "oem_cus",
+    "oem_cus_site",
+    "oem_sup_site",
+    "oem_sup_region",
+    "oem_year",
+    "oem_value",
+    "oem_public",
 )
 
 
 def dense_index(ids: np.ndarray, ent_ids: np.ndarray) -> np.ndarray:
     """Dense indexes of enterprise ids (ent_ids sorted); -1 for ids not in the table."""
-    ids = np.asarray(ids, np.int64)
+    ids = np.asarray(ids)
     if len(ent_ids) == 0:
         return np.full(len(ids), -1, np.int32)
     top = int(ent_ids[-1])
-    if top < 4 * len(ent_ids) + 1_000_000:
-        # Database ids are nearly dense: one gather through a lookup table.
+    if top < 4 * len(ent_ids) + 1_000_000 and int(ent_ids[0]) >= 0:
+        # Database ids are nearly dense: one gather through a lookup table (ids outside it
+        # land on its last cell, which is -1).
         lookup = np.full(top + 2, -1, np.int32)
         lookup[ent_ids] = np.arange(len(ent_ids), dtype=np.int32)
-        return lookup[np.clip(ids, 0, top + 1)]
+        return lookup.take(ids, mode="clip")
     pos = np.minimum(np.searchsorted(ent_ids, ids), len(ent_ids) - 1)
     return np.where(ent_ids[pos] == ids, pos, -1).astype(np.int32)
 
 
-def build(con, snapshot: Snapshot, *, source: str) -> dict:
-    """Write graph/*.npy for the snapshot from its valid links."""
+def _csr_by_bucket(rows: np.ndarray, columns: np.ndarray, n_rows: int, n_columns: int):
+    """indptr and indices of the edges grouped by row: scipy's O(n) counting sort. The edges are
+    declared canonical so scipy does not sort and merge them within a row (a walk does not need
+    it, and it would cost more than the counting sort itself)."""
+    matrix = sp.coo_array(
+        (np.ones(len(rows), np.bool_), (rows, columns)), shape=(n_rows, max(n_columns, 1))
+    )
+    matrix.has_canonical_format = True
+    csr = matrix.tocsr()
+    return csr.indptr, csr.indices.astype(np.int32, copy=False)
+
+
+def build(con, snapshot: Snapshot, *, source: str, years: tuple | None = None) -> dict:
+    """Write graph/*.npy for the snapshot from its valid links (and `ol`, the OEM scope).
+    `years`: (first, last) of the valid links, when the caller knows them already."""
     out = snapshot.graph_dir
     out.mkdir(parents=True, exist_ok=True)
     ent_ids = np.sort(
         snapshot.read_table("enterprises", ["id"]).column("id").to_numpy().astype(np.int64)
     )
     n = len(ent_ids)
-    first, last = one_row(con, f"SELECT min(year), max(year) FROM {source} l WHERE {VALID}")  # noqa: S608
+    if years is None:
+        years = one_row(con, f"SELECT min(year), max(year) FROM {source} l WHERE {VALID}")  # noqa: S608
+    first, last = years
     first = int(first) if first is not None else 2000
     n_years = int(last) - first + 1 if last is not None else 1
+    buckets = n_years * 2
+    # 32-bit ids when they fit: half the bytes to move.
+    id_type = "INTEGER" if n == 0 or int(ent_ids[-1]) < 2**31 - 1 else "BIGINT"
     edges = con.sql(
-        f"SELECT l.supplier_id, l.customer_id, (l.year - {first})::INTEGER, l.public "  # noqa: S608
-        f"FROM {source} l WHERE {VALID}"
+        f"SELECT l.supplier_id::{id_type}, l.customer_id::{id_type}, "  # noqa: S608
+        f"((l.year - {first}) * 2 + l.public::INTEGER)::INTEGER FROM {source} l WHERE {VALID}"
     ).to_arrow_table()
     sup = dense_index(edges.column(0).to_numpy(), ent_ids)
     cus = dense_index(edges.column(1).to_numpy(), ent_ids)
-    bucket = edges.column(2).to_numpy().astype(np.int64) * 2 + edges.column(3).to_numpy()
+    bucket = edges.column(2).to_numpy()
     del edges
     keep = (sup >= 0) & (cus >= 0)
-    sup, cus, bucket = sup[keep], cus[keep], bucket[keep]
-    buckets = n_years * 2
+    if not keep.all():
+        sup, cus, bucket = sup[keep], cus[keep], bucket[keep]
+    wide = n * buckets >= 2**31 - 1
     for direction, src, dst in (("out", sup, cus), ("in", cus, sup)):
-        rows = src.astype(np.int64) * buckets + bucket
-        matrix = sp.coo_array(
-            (np.ones(len(rows), np.bool_), (rows, dst)), shape=(n * buckets, max(n, 1))
-        ).tocsr()  # counting sort by bucket; duplicate edges merged
-        np.save(out / f"{direction}_indptr.npy", matrix.indptr)
-        np.save(out / f"{direction}_idx.npy", matrix.indices.astype(np.int32, copy=False))
-        del matrix, rows
+        rows = src.astype(np.int64 if wide else np.int32) * buckets + bucket
+        indptr, indices = _csr_by_bucket(rows, dst, n * buckets, n)
+        np.save(out / f"{direction}_indptr.npy", indptr)
+        np.save(out / f"{direction}_idx.npy", indices)
+        del rows, indptr, indices
     del sup, cus, bucket
-    # The OEMs' own purchases, for the share of their buying at risk.
-    columns = ", ".join(sql for _, sql in _OEM_COLUMNS)
-    oem = con.sql(f"SELECT {columns} FROM {source} l WHERE {VALID} AND l.to_oem").to_arrow_table()  # noqa: S608
-    for i, (name, _) in enumerate(_OEM_COLUMNS):
+    # The OEMs' own purchases (from `ol`, the scope), for the share of their buying at risk.
+    oem = con.sql(
+        "SELECT supplier, customer, coalesce(customer_site, -1), coalesce(supplier_site, -1), "
+        "coalesce(sup_region, -1), year, cents::DOUBLE / 100, public FROM ol"
+    ).to_arrow_table()
+    for i, name in enumerate(_OEM_NAMES):
         column = oem.column(i).to_numpy()
         if name in ("oem_sup", "oem_cus"):
             column = dense_index(column, ent_ids)
@@ -146,7 +166,7 @@ def load(snapshot: Snapshot) -> Graph:
         graph = _loaded.get(key)
         if graph is None:
             meta = json.loads((snapshot.graph_dir / "meta.json").read_text())
-            names = ["ent_ids", *_EDGE_FILES, *(name for name, _ in _OEM_COLUMNS)]
+            names = ["ent_ids", *_EDGE_FILES, *_OEM_NAMES]
             arrays = {
                 name: np.load(snapshot.graph_dir / f"{name}.npy", mmap_mode="r") for name in names
             }

@@ -103,6 +103,7 @@ class View:
         self.regions, self.nodes = _tree_tables(str(snapshot.path))
         self._results: dict[str, engine.Results] = {}
         self._con = None
+        self.trees_registered = False
 
     @property
     def con(self):
@@ -388,9 +389,27 @@ def city_roles(view: View, *, region_id: int, year: int | None = None, kind="seg
 def _city_roles(view, region_id, year, kind) -> dict:
     results = view.results()
     if year is None:
-        years = results.years(region_id)
-        year = years[-1] if years else None
+        year = results.latest_year()
     rows = results.lq(region_id, year, kind) if year is not None else []
+    depth = view.regions[region_id]["path"].rstrip("/").count("/")
+    if not rows and depth >= 1 and year is not None:
+        # Only the cities of each province are precomputed; a city's districts on demand.
+        if not view.trees_registered:
+            engine.register_trees(view.con, view.snapshot)
+            view.trees_registered = True
+        levels = max(r["path"].rstrip("/").count("/") for r in view.regions.values()) + 1
+        rows = [
+            r
+            for r in engine.lq_on_demand(
+                view.con,
+                view.snapshot,
+                region_id=region_id,
+                depth=depth,
+                levels=levels,
+                audience=view.audience,
+            )
+            if r["year"] == year and r["kind"] == kind
+        ]
     children = sorted({r["child_id"] for r in rows}, key=lambda i: view.regions[i]["code"])
     if kind == "segment":
         keys = sorted({r["key"] for r in rows})

@@ -79,7 +79,7 @@ def filter_projects(
     if q:
         q = q.strip()[:100]
         queryset = queryset.filter(
-            Q(code__iexact=q)
+            Q(code__istartswith=q)
             | Q(name__icontains=q)
             | Q(name_en__icontains=q)
             | Q(investor__name__icontains=q)

@@ -15,6 +15,7 @@ def visit(page, live_server, path: str, name: str):
     response = page.goto(f"{live_server.url}{path}")
     assert response.status == 200, path
     page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1500)  # let chart animations finish before a screenshot
     save_screenshot(page, name)
     return page
 

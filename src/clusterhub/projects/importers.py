@@ -556,6 +556,7 @@ class ProjectImporter(Importer):
             reason=reason,
             now=ctx.cache["now"],
             user=ctx.cache["actor"],
+            record=ctx.apply,  # a dry run needs the checks, not the events
         )
 
     def _keys(self) -> set[str]:
@@ -600,18 +601,21 @@ class ProjectImporter(Importer):
                     _("outside your area: you may not add projects in %(region)s")
                     % {"region": region.name},
                 )
-        events = [
-            StageEvent(
-                project=project,
-                from_stage="",
-                to_stage=Stage.LEAD,
-                at=ctx.cache["now"],
-                on=lead_on,
-                user=ctx.cache["actor"],
-                user_name=ctx.cache["actor"].get_username() if ctx.cache["actor"] else "",
-                source="import",
+        events = []
+        if ctx.apply:
+            actor = ctx.cache["actor"]
+            events.append(
+                StageEvent(
+                    project=project,
+                    from_stage="",
+                    to_stage=Stage.LEAD,
+                    at=ctx.cache["now"],
+                    on=lead_on,
+                    user=actor,
+                    user_name=actor.get_username() if actor else "",
+                    source="import",
+                )
             )
-        ]
         target = stage
         if stage in (Stage.STALLED, Stage.DROPPED):
             # The pipeline stage it reached before: the latest stage with a date.

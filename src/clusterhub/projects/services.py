@@ -413,9 +413,10 @@ def apply_stage_move(
     reason: str = "",
     now=None,
     user=None,
+    record: bool = True,
 ) -> list[StageEvent]:
     """Set the project's stage fields for a checked move and return its stage events, unsaved
-    (the caller saves the project, then the events)."""
+    (the caller saves the project, then the events); `record=False` (a dry run) makes none."""
     now = now or timezone.now()
     from_stage = project.stage
     for step in passed:
@@ -429,6 +430,8 @@ def apply_stage_move(
     project.stage = stage
     project.stage_reason = reason.strip()[:500] if stage in (Stage.STALLED, Stage.DROPPED) else ""
     project.stage_changed_at = now
+    if not record:
+        return []
     context = current_context()
     actor = user if user is not None else context.user
     if not getattr(actor, "is_authenticated", False):

@@ -222,3 +222,13 @@ def test_participants_see_only_their_own_requests(event, guests, people):
     assert {mine, other} <= set(
         MeetingRequest.objects.restrict(people["changchun_officer"], "view")
     )
+
+
+def test_a_running_schedule_page_polls_until_the_draft_is_ready(client, event, people):
+    run = services.start_run(event=event, user=people["changchun_officer"], time_limit=1)
+    client.force_login(people["changchun_officer"])
+    page = client.get(reverse("events:run", args=[event.slug, run.number]))
+    assert b'hx-trigger="every 2s"' in page.content and b"run-running" in page.content
+    services.run_schedule(event=event, run=run, time_limit=1)
+    page = client.get(reverse("events:run", args=[event.slug, run.number]))
+    assert b"hx-trigger" not in page.content and b"publish-button" in page.content

@@ -11,7 +11,9 @@ from clusterhub.events import outputs, services
 def published(event, guests, seconds=1):
     for s in ("s1", "s2", "de"):
         services.respond(
-            request=services.request_meeting(requester=guests[s], recipient=guests["buyer"], reason="Säulen, 座椅; test"),
+            request=services.request_meeting(
+                requester=guests[s], recipient=guests["buyer"], reason="Säulen, 座椅; test"
+            ),
             accept=True,
         )
     run = services.run_schedule(event=event, time_limit=seconds)
@@ -32,7 +34,9 @@ def test_ics_is_rfc5545_and_parses_back(event, guests):
     meetings = [e for e in events if str(e["UID"]).startswith("meeting-")]
     assert len(meetings) == 3 and len({str(e["UID"]) for e in events}) == len(events)
     first = meetings[0]
-    assert first["DTSTART"].dt.tzinfo is not None and str(first["DTSTART"].dt.utcoffset()) == "8:00:00"
+    assert (
+        first["DTSTART"].dt.tzinfo is not None and str(first["DTSTART"].dt.utcoffset()) == "8:00:00"
+    )
     assert "DTSTAMP" in first
     assert "Säulen, 座椅; test" in str(first["DESCRIPTION"])  # escaped and unescaped intact
 
@@ -91,7 +95,9 @@ def test_api_public_registration_requests_and_organiser_run(client, event, guest
     client.force_login(people["siping_officer"])
     assert client.get(f"/api/events/{event.slug}/registrations").status_code == 404
     client.force_login(people["changchun_officer"])
-    run = client.post(f"/api/events/{event.slug}/runs", {"time_limit": 1}, content_type="application/json")
+    run = client.post(
+        f"/api/events/{event.slug}/runs", {"time_limit": 1}, content_type="application/json"
+    )
     assert run.status_code == 201 and run.json()["meetings"] == 1 and run.json()["check"] == "ok"
     published_run = client.post(f"/api/events/{event.slug}/runs/{run.json()['number']}/publish")
     assert published_run.json()["status"] == "published"

@@ -28,7 +28,6 @@ from .choices import (
     ParticipantRole,
     RegistrationStatus,
     RequestStatus,
-    RunStatus,
 )
 from .forms import (
     MeetingRequestForm,
@@ -447,8 +446,6 @@ def schedule(request, slug):
 def run_detail(request, slug, number):
     event = _managed_event(request, slug)
     run = get_object_or_404(ScheduleRun, event=event, number=number)
-    if request.headers.get("HX-Request") and run.status == RunStatus.RUNNING:
-        return render(request, "events/_run_running.html", {"event": event, "run": run})
     changes = run.changes or {}
     names = dict(event.registrations.values_list("pk", "name"))
     requests = {

@@ -114,3 +114,35 @@ def test_schedule_command_prints_json(event, guests, capsys):
     assert result["meetings"] == 3 and result["check"] == "ok"
     assert result["bound"] >= result["value"]
     assert result["changes"]["vs_published"]["counts"] == {}  # nothing changed, nothing moved
+
+
+def test_signing_added_over_the_api_and_in_totals(client, event, people, jilin):
+    from clusterhub.projects.services import create_project
+
+    from ..factories import EnterpriseFactory
+
+    project = create_project(
+        user=people["changchun_officer"],
+        name="电驱项目",
+        investor=EnterpriseFactory(),
+        origin_kind="event",
+        signing_region=jilin["changchun"],
+        code="SIGN-1",
+    )
+    client.force_login(people["changchun_officer"])
+    created = client.post(
+        f"/api/events/{event.slug}/signings",
+        {"project": "SIGN-1", "amount": "12亿元", "segment": "parts"},
+        content_type="application/json",
+    )
+    assert created.status_code == 201 and created.json()["amount"] == "1200000000.00"
+    again = client.post(
+        f"/api/events/{event.slug}/signings",
+        {"project": project.code, "amount": "1亿元"},
+        content_type="application/json",
+    )
+    assert again.status_code == 422
+    totals = client.get(f"/api/events/{event.slug}/signings").json()
+    assert totals["count"] == 1 and totals["by_city"][0]["city"] == "220100"
+    page = client.get(reverse("events:signings", args=[event.slug]))
+    assert b"SIGN-1" in page.content and b"signing-form" in page.content

@@ -239,6 +239,14 @@ class SigningOut(Schema):
     amount: Decimal
 
 
+class SigningIn(Schema):
+    project: str  # project code
+    amount: str  # yuan, or with a unit: "12亿元"
+    title: str = ""
+    segment: str = ""
+    city: str = ""  # region code; default: the project's city
+
+
 class TotalsOut(Schema):
     count: int
     total: Decimal
@@ -471,4 +479,33 @@ def signings(request, slug: str):
             }
             for s in event.signings.select_related("project", "city")
         ],
+    }
+
+
+@router.post("/{slug}/signings", response={201: SigningOut, **WRITE_ERRORS})
+def add_signing(request, slug: str, payload: SigningIn):
+    """Put a project on the signing list (the organiser; the project must be visible to you)."""
+    from clusterhub.geo.models import Region
+    from clusterhub.projects.models import Project
+
+    event = _managed(request, slug)
+    project = Project.objects.restrict(request.auth, "view").filter(code=payload.project).first()
+    if project is None:
+        raise HttpError(404, "Not found.")
+    city = Region.objects.filter(code=payload.city).first() if payload.city else None
+    s = services.add_signing(
+        event=event,
+        project=project,
+        amount=payload.amount,
+        title=payload.title,
+        segment=payload.segment,
+        city=city,
+    )
+    return 201, {
+        "order": s.order,
+        "title": s.title,
+        "project": project.code,
+        "city": s.city.code,
+        "segment": s.segment,
+        "amount": s.amount,
     }

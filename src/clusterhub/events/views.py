@@ -21,6 +21,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from clusterhub.chain.choices import Segment
+
 from . import outputs, services, tasks
 from .choices import (
     EventStatus,
@@ -597,6 +599,26 @@ def meeting_outcome(request, slug, pk):
 @login_required
 def signings(request, slug):
     event = get_object_or_404(Event.objects.restrict(request.user, "view"), slug=slug)
+    if request.method == "POST":
+        from clusterhub.projects.models import Project
+
+        event = _managed_event(request, slug)
+        code = (request.POST.get("project") or "").strip()
+        project = Project.objects.restrict(request.user, "view").filter(code=code).first()
+        if project is None:
+            messages.error(request, _("No project with the code %(code)s.") % {"code": code})
+        else:
+            try:
+                services.add_signing(
+                    event=event,
+                    project=project,
+                    amount=request.POST.get("amount"),
+                    segment=request.POST.get("segment", ""),
+                )
+                messages.success(request, _("%(code)s is on the signing list.") % {"code": code})
+            except ValidationError as error:
+                _errors(request, error)
+        return HttpResponseRedirect(reverse("events:signings", args=[slug]))
     items = event.signings.select_related("project", "city", "project__investor")
     totals = services.signing_totals(event)
     return render(
@@ -607,6 +629,7 @@ def signings(request, slug):
             "items": items,
             "totals": totals,
             "can_manage": services.can_manage(request.user, event),
+            "segments": Segment.choices,
             "chart": {
                 "cities": [c.display_name for c, _n, _a in totals.by_city],
                 "amounts": [float(a) / 1e8 for _c, _n, a in totals.by_city],

@@ -315,38 +315,109 @@ def _union(parts: list[str]) -> str:
     return "\nUNION ALL\n".join(parts)
 
 
-def create_scope(con, *, source: str, levels: int, customers: str = "l.to_oem") -> None:
-    """The temp table `ol`: valid links bought by the chosen customers, with the region
-    ancestors of the buying site (b0..), the depth the two ends share (cd: local at level L
-    when cd > L) and the supplier's city. Money from here on is BIGINT cents (exact, fast)."""
+def load_links(con, snapshot: Snapshot) -> pa.Table:
+    """The one scan of the snapshot's links: every row, compact types, money in BIGINT cents,
+    and `ok` when every metric counts it. Registered as `lk`; everything else reads this."""
+    import pyarrow.compute as pc
+
+    widest = 0
+    for name in ("enterprises", "sites", "regions", "nodes"):
+        ids = snapshot.read_table(name, ["id"]).column("id")
+        widest = max(widest, pc.max(ids).as_py() or 0)
+    kind = "INTEGER" if widest < 2**31 - 1 else "BIGINT"
+    ok = (
+        "coalesce(l.value >= 0 AND l.year IS NOT NULL AND l.supplier_id <> l.customer_id "
+        "AND n.id IS NOT NULL, false)"
+    )
+    columns = ", ".join(
+        f"l.{c}::{kind} AS {c}"
+        for c in (
+            "supplier_id",
+            "customer_id",
+            "supplier_site_id",
+            "customer_site_id",
+            "sup_region_id",
+            "buy_region_id",
+            "node_id",
+        )
+    )
+    table = con.sql(
+        f"SELECT {columns}, l.year, (l.value * 100)::BIGINT AS cents, l.to_oem, l.public, "  # noqa: S608
+        f"{ok} AS ok, n.id IS NULL AS unknown_node "
+        f"FROM {snapshot.table('links')} l LEFT JOIN node_t n ON n.id = l.node_id"
+    ).to_arrow_table()
+    con.register("lk", table)
+    return table
+
+
+def scope_mask(con, lk: pa.Table, customers: str) -> np.ndarray:
+    """Rows of `lk` in the scope: counted, and bought by the chosen customers (the OEMs)."""
+    ok = lk.column("ok").to_numpy(zero_copy_only=False)
+    if customers == "l.to_oem":
+        return ok & lk.column("to_oem").to_numpy(zero_copy_only=False)
+    # An explicit set of customers: DuckDB evaluates it, row order kept.
+    chosen = con.sql(f"SELECT coalesce({customers}, false) AS c FROM lk l").fetchnumpy()["c"]  # noqa: S608
+    return ok & np.asarray(chosen, bool)
+
+
+def create_scope_aggregates(con, *, levels: int, customers: str = "l.to_oem") -> None:
+    """Aggregate the scope once at the buying region as recorded, by public, in one pass over
+    `lk` (three grouping sets): few groups, from which every level's tables and both audiences
+    are derived. b0.. are the buying site's region ancestors; cd is the depth both ends share
+    (local at level L when cd > L); scity the supplier's city."""
     cd = " + ".join(f"coalesce(rb.a{lv} = rs.a{lv}, false)::TINYINT" for lv in range(levels))
-    b_cols = ", ".join(f"rb.a{lv} AS b{lv}" for lv in range(levels))
     scity = "coalesce(rs.a1, rs.a0)" if levels > 1 else "rs.a0"
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE ol AS
-        SELECT l.year, l.node_id AS node, l.customer_id AS customer, l.supplier_id AS supplier,
-               (l.value * 100)::BIGINT AS cents, l.buy_region_id AS buy, {b_cols},
-               ({cd})::TINYINT AS cd, {scity} AS scity, l.public,
-               l.customer_site_id AS customer_site, l.supplier_site_id AS supplier_site,
-               l.sup_region_id AS sup_region
-        FROM {source} l
-        LEFT JOIN reg rb ON rb.id = l.buy_region_id
+        CREATE OR REPLACE TEMP TABLE agg_all AS
+        SELECT l.buy_region_id AS buy, l.year, l.customer_id AS customer, l.node_id AS node,
+               {scity} AS scity, ({cd})::TINYINT AS cd, l.public,
+               sum(l.cents)::BIGINT AS v, count(*) AS n,
+               GROUPING(l.customer_id, l.node_id, {scity}) AS g
+        FROM lk l
+        JOIN reg rb ON rb.id = l.buy_region_id
         LEFT JOIN reg rs ON rs.id = l.sup_region_id
-        WHERE {VALID} AND ({customers})
+        WHERE l.ok AND ({customers})
+        GROUP BY GROUPING SETS (
+            (l.buy_region_id, l.year, l.customer_id, ({cd})::TINYINT, l.public),
+            (l.buy_region_id, l.year, l.node_id, ({cd})::TINYINT, l.public),
+            (l.buy_region_id, l.year, {scity}, ({cd})::TINYINT, l.public)
+        )
         """  # noqa: S608
     )
-
-
-def create_scope_aggregates(con) -> None:
-    """Aggregate `ol` once at the buying region as recorded, by public: few groups, from which
-    every level's tables and both audiences are derived."""
-    sums = "sum(cents)::BIGINT AS v, count(*) AS n"
-    for name, key in (("agg_oem", "customer"), ("agg_node", "node"), ("agg_city", "scity")):
+    # GROUPING(customer, node, scity): 3 = only customer grouped, 5 = node, 6 = scity.
+    for name, key, g in (
+        ("agg_oem", "customer", 3),
+        ("agg_node", "node", 5),
+        ("agg_city", "scity", 6),
+    ):
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE {name} AS "  # noqa: S608
-            f"SELECT buy, year, {key}, cd, public, {sums} FROM ol GROUP BY ALL"
+            f"SELECT buy, year, {key}, cd, public, v, n FROM agg_all WHERE g = {g}"
         )
+    con.execute("DROP TABLE agg_all")
+
+
+def scope_arrays(lk: pa.Table, mask: np.ndarray, node_index: np.ndarray) -> dict:
+    """The scope's columns as numpy, for the single-source roll-up and the graph."""
+
+    def column(name, fill=None):
+        data = lk.column(name)
+        if fill is not None:
+            data = data.fill_null(fill)
+        return data.to_numpy(zero_copy_only=False)[mask]
+
+    return {
+        "customer": column("customer_id"),
+        "year": column("year"),
+        "supplier": column("supplier_id"),
+        "node": node_index[column("node_id")],
+        "cents": column("cents"),
+        "public": column("public"),
+        "customer_site": column("customer_site_id", -1),
+        "supplier_site": column("supplier_site_id", -1),
+        "sup_region": column("sup_region_id", -1),
+    }
 
 
 def compute_metrics(
@@ -399,20 +470,12 @@ def compute_metrics(
     with timer.step("single source"):
         if audience == "public":
             arrays = {k: v[arrays["public"]] for k, v in arrays.items()}
+        arrays = {k: arrays[k] for k in ("customer", "year", "supplier", "node", "cents")}
         oem_top = single_source(arrays, nodes=_node_arrays(con))
         con.register("oem_top_arrow", oem_top)
         con.execute("CREATE OR REPLACE TEMP TABLE r_oem_top AS SELECT * FROM oem_top_arrow")
         con.unregister("oem_top_arrow")
     return {name: f"r_{name}" for name in ("rate", "by_oem", "by_city", "by_node", "oem_top")}
-
-
-def scope_arrays(con) -> dict[str, np.ndarray]:
-    """The columns of `ol` the single-source roll-up needs, as numpy."""
-    table = con.sql(
-        "SELECT ol.customer, ol.year, ol.supplier, n.idx AS node, ol.cents, ol.public "
-        "FROM ol JOIN node_t n ON n.id = ol.node"
-    ).to_arrow_table()
-    return {name: table.column(name).to_numpy() for name in table.column_names}
 
 
 def _node_arrays(con) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -554,21 +617,21 @@ def single_source(arrays: dict, *, nodes) -> pa.Table:
     )
 
 
-def _sales_sql(source: str, depth: int, where: str = "TRUE") -> str:
+def _sales_sql(source: str, depth: int, where: str = "TRUE", valid: str = VALID) -> str:
     """Value sold by suppliers producing in each child (depth + 1) of each region at `depth`, by
     year, segment, system-level node and public."""
     return f"""
         SELECT r.a{depth} AS region_id, r.a{depth + 1} AS child_id, l.year, n.segment, n.system,
                l.public, sum((l.value * 100)::BIGINT)::BIGINT AS value
         FROM {source} l JOIN node_t n ON n.id = l.node_id JOIN reg r ON r.id = l.sup_region_id
-        WHERE {VALID} AND r.a{depth + 1} IS NOT NULL AND ({where})
+        WHERE {valid} AND r.a{depth + 1} IS NOT NULL AND ({where})
         GROUP BY ALL
     """  # noqa: S608
 
 
-def create_sales(con, *, source: str, levels: int) -> None:
-    """The temp table `sales` for the top level (the cities of each province), from one scan of
-    every valid link (any customer). Deeper levels are computed when asked (lq_on_demand)."""
+def create_sales(con, *, levels: int) -> None:
+    """The temp table `sales` for the top level (the cities of each province), from every link
+    counted (`lk`, any customer). Deeper levels are computed when asked (lq_on_demand)."""
     if levels < 2:
         con.execute(
             "CREATE OR REPLACE TEMP TABLE sales AS SELECT NULL::BIGINT AS region_id, "
@@ -576,7 +639,8 @@ def create_sales(con, *, source: str, levels: int) -> None:
             "NULL::BIGINT AS system, NULL::BOOLEAN AS public, NULL::BIGINT AS value WHERE FALSE"
         )
         return
-    con.execute(f"CREATE OR REPLACE TEMP TABLE sales AS {_sales_sql(source, 0)}")
+    sql = _sales_sql("lk", 0, valid="l.ok").replace("(l.value * 100)::BIGINT", "l.cents")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE sales AS {sql}")
 
 
 def _lq_sql(sales: str, audience: str) -> str:
@@ -634,27 +698,22 @@ def lq_on_demand(
     ]
 
 
-def count_rejects(con, *, source: str) -> dict[str, int]:
-    """Links by reason they are left out of every metric (one scan, one small join)."""
-    bad = (
-        "l.value IS NULL OR l.value < 0 OR n.id IS NULL OR l.year IS NULL "
-        "OR l.supplier_id IS NULL OR l.customer_id IS NULL OR l.supplier_id = l.customer_id"
-    )
+def count_rejects(con) -> dict[str, int]:
+    """Links by the reason they are left out of every metric, and the years of the others."""
     row = one_row(
         con,
-        f"""
-        SELECT count(*), min(l.year) FILTER (WHERE NOT ({bad})),
-               max(l.year) FILTER (WHERE NOT ({bad})),
-               count(*) FILTER (WHERE l.value IS NULL),
-               count(*) FILTER (WHERE l.value < 0),
-               count(*) FILTER (WHERE n.id IS NULL),
-               count(*) FILTER (WHERE l.supplier_id = l.customer_id),
-               count(*) FILTER (WHERE l.year IS NULL),
-               count(*) FILTER (WHERE {bad}),
-               count(*) FILTER (WHERE l.sup_region_id IS NULL),
-               count(*) FILTER (WHERE l.buy_region_id IS NULL)
-        FROM {source} l LEFT JOIN node_t n ON n.id = l.node_id
-        """,  # noqa: S608
+        """
+        SELECT count(*), min(year) FILTER (WHERE ok), max(year) FILTER (WHERE ok),
+               count(*) FILTER (WHERE cents IS NULL),
+               count(*) FILTER (WHERE cents < 0),
+               count(*) FILTER (WHERE unknown_node),
+               count(*) FILTER (WHERE supplier_id = customer_id),
+               count(*) FILTER (WHERE year IS NULL),
+               count(*) FILTER (WHERE NOT ok),
+               count(*) FILTER (WHERE sup_region_id IS NULL),
+               count(*) FILTER (WHERE buy_region_id IS NULL)
+        FROM lk
+        """,
     )
     keys = (
         "links",
@@ -703,18 +762,21 @@ def recompute(
         with timer.step("trees"):
             regions, _ = register_trees(con, snapshot)
         levels = regions.max_depth + 1
-        links = snapshot.table("links")
+        with timer.step("load links"):
+            lk = load_links(con, snapshot)
         with timer.step("rejects"):
-            rejects = count_rejects(con, source=links)
+            rejects = count_rejects(con)
             years = (rejects.pop("first_year"), rejects.pop("last_year"))
         with timer.step("scope"):
-            create_scope(con, source=links, levels=levels, customers=customers)
-            create_scope_aggregates(con)
+            create_scope_aggregates(con, levels=levels, customers=customers)
         with timer.step("single source"):
-            arrays = scope_arrays(con)
+            node_ids, _, _ = _node_arrays(con)
+            node_index = np.zeros(int(node_ids.max()) + 1 if len(node_ids) else 1, np.int64)
+            node_index[node_ids] = np.arange(len(node_ids))
+            arrays = scope_arrays(lk, scope_mask(con, lk, customers), node_index)
         if lq:
             with timer.step("city roles (LQ)"):
-                create_sales(con, source=links, levels=levels)
+                create_sales(con, levels=levels)
         for audience in audiences:
             tables = compute_metrics(
                 con, levels=levels, audience=audience, timer=timer, arrays=arrays
@@ -727,7 +789,9 @@ def recompute(
                     write_table(con, table, results / audience / f"{name}.parquet")
         if graph:
             with timer.step("dependency graph"):
-                graph_module.build(con, snapshot, source=links, years=years)
+                graph_module.build(snapshot, lk=lk, scope=arrays, years=years)
+        con.unregister("lk")
+        del lk, arrays
     finally:
         con.close()
     summary = {

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from .engine import VALID, Snapshot, one_row
+from .engine import Snapshot
 
 _EDGE_FILES = ("out_indptr", "out_idx", "in_indptr", "in_idx")
 _OEM_NAMES = (
@@ -70,54 +70,58 @@ def _csr_by_bucket(rows: np.ndarray, columns: np.ndarray, n_rows: int, n_columns
     return csr.indptr, csr.indices.astype(np.int32, copy=False)
 
 
-def build(con, snapshot: Snapshot, *, source: str, years: tuple | None = None) -> dict:
-    """Write graph/*.npy for the snapshot from its valid links (and `ol`, the OEM scope).
-    `years`: (first, last) of the valid links, when the caller knows them already."""
+def build(snapshot: Snapshot, *, lk, scope: dict, years: tuple) -> dict:
+    """Write graph/*.npy for the snapshot: the edges from `lk` (the links, Arrow), the OEMs'
+    purchases from `scope` (numpy columns); `years`: first and last year of the links counted."""
     out = snapshot.graph_dir
     out.mkdir(parents=True, exist_ok=True)
     ent_ids = np.sort(
         snapshot.read_table("enterprises", ["id"]).column("id").to_numpy().astype(np.int64)
     )
     n = len(ent_ids)
-    if years is None:
-        years = one_row(con, f"SELECT min(year), max(year) FROM {source} l WHERE {VALID}")  # noqa: S608
     first, last = years
     first = int(first) if first is not None else 2000
     n_years = int(last) - first + 1 if last is not None else 1
     buckets = n_years * 2
-    # 32-bit ids when they fit: half the bytes to move.
-    id_type = "INTEGER" if n == 0 or int(ent_ids[-1]) < 2**31 - 1 else "BIGINT"
-    edges = con.sql(
-        f"SELECT l.supplier_id::{id_type}, l.customer_id::{id_type}, "  # noqa: S608
-        f"((l.year - {first}) * 2 + l.public::INTEGER)::INTEGER FROM {source} l WHERE {VALID}"
-    ).to_arrow_table()
-    sup = dense_index(edges.column(0).to_numpy(), ent_ids)
-    cus = dense_index(edges.column(1).to_numpy(), ent_ids)
-    bucket = edges.column(2).to_numpy()
-    del edges
+    ok = lk.column("ok").to_numpy(zero_copy_only=False)
+    sup = dense_index(lk.column("supplier_id").to_numpy(zero_copy_only=False)[ok], ent_ids)
+    cus = dense_index(lk.column("customer_id").to_numpy(zero_copy_only=False)[ok], ent_ids)
+    year = lk.column("year").to_numpy(zero_copy_only=False)[ok]
+    public = lk.column("public").to_numpy(zero_copy_only=False)[ok]
+    wide = n * buckets >= 2**31 - 1
+    index_type = np.int64 if wide else np.int32
+    bucket = (year.astype(index_type) - first) * 2 + public
+    del ok, year, public
     keep = (sup >= 0) & (cus >= 0)
     if not keep.all():
         sup, cus, bucket = sup[keep], cus[keep], bucket[keep]
-    wide = n * buckets >= 2**31 - 1
     for direction, src, dst in (("out", sup, cus), ("in", cus, sup)):
-        rows = src.astype(np.int64 if wide else np.int32) * buckets + bucket
+        rows = src.astype(index_type) * buckets + bucket
         indptr, indices = _csr_by_bucket(rows, dst, n * buckets, n)
         np.save(out / f"{direction}_indptr.npy", indptr)
         np.save(out / f"{direction}_idx.npy", indices)
         del rows, indptr, indices
     del sup, cus, bucket
-    # The OEMs' own purchases (from `ol`, the scope), for the share of their buying at risk.
-    oem = con.sql(
-        "SELECT supplier, customer, coalesce(customer_site, -1), coalesce(supplier_site, -1), "
-        "coalesce(sup_region, -1), year, cents::DOUBLE / 100, public FROM ol"
-    ).to_arrow_table()
-    for i, name in enumerate(_OEM_NAMES):
-        column = oem.column(i).to_numpy()
-        if name in ("oem_sup", "oem_cus"):
-            column = dense_index(column, ent_ids)
-        np.save(out / f"{name}.npy", column)
+    # The OEMs' own purchases, for the share of their buying at risk.
+    columns = {
+        "oem_sup": dense_index(scope["supplier"], ent_ids),
+        "oem_cus": dense_index(scope["customer"], ent_ids),
+        "oem_cus_site": scope["customer_site"],
+        "oem_sup_site": scope["supplier_site"],
+        "oem_sup_region": scope["sup_region"],
+        "oem_year": scope["year"],
+        "oem_value": scope["cents"] / 100.0,
+        "oem_public": scope["public"],
+    }
+    for name in _OEM_NAMES:
+        np.save(out / f"{name}.npy", columns[name])
     np.save(out / "ent_ids.npy", ent_ids)
-    meta = {"enterprises": n, "first_year": first, "years": n_years, "oem_links": oem.num_rows}
+    meta = {
+        "enterprises": n,
+        "first_year": first,
+        "years": n_years,
+        "oem_links": len(scope["year"]),
+    }
     (out / "meta.json").write_text(json.dumps(meta))
     return meta
 

@@ -745,10 +745,28 @@ def apply_pending(*, limit: int | None = None, blocking: bool = True) -> int:
     return len(rows)
 
 
+_last_look = 0.0
+_dirty = False
+LOOK_EVERY = 1.0  # seconds: changes made by other processes are seen within this
+
+
+def mark_dirty() -> None:
+    """This process queued a change: the next search applies it first (read your writes)."""
+    global _dirty
+    _dirty = True
+
+
 def catch_up_inline() -> None:
-    """Before a search: apply waiting changes if there are few and nobody else is writing."""
+    """Before a search: apply waiting changes if there are few and nobody else is writing. The
+    queue is looked at when this process changed something, else at most once a second (other
+    processes schedule the update task themselves)."""
+    global _dirty, _last_look
     from .models import SearchIndexQueue
 
+    now = time.monotonic()
+    if not _dirty and now - _last_look < LOOK_EVERY:
+        return
+    _dirty, _last_look = False, now
     waiting = SearchIndexQueue.objects.values_list("pk", flat=True)[: INLINE_APPLY_LIMIT + 1]
     count = len(waiting)
     if count == 0:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -150,12 +151,36 @@ class Neighbourhood:
     names: dict[int, object]  # chain node id -> ChainNode
 
 
+_cache: dict[str, tuple[float, object]] = {}
+CACHE_SECONDS = 60.0
+
+
+def _cached(key: str, compute):
+    """Small tables read at most once a minute a process (the taxonomy, the latest link year)."""
+    now = time.monotonic()
+    hit = _cache.get(key)
+    if hit is None or now - hit[0] > CACHE_SECONDS:
+        hit = (now, compute())
+        _cache[key] = hit
+    return hit[1]
+
+
+def chain_nodes() -> dict:
+    from clusterhub.chain.models import ChainNode
+
+    return _cached("nodes", lambda: {n.pk: n for n in ChainNode._base_manager.all()})
+
+
+def latest_link_year() -> int | None:
+    from clusterhub.chain.models import SupplyLink
+
+    return _cached("year", lambda: SupplyLink.objects.aggregate(year=Max("year"))["year"])
+
+
 def neighbourhood(node) -> Neighbourhood:
     """The node and everything under it (exact), its part family (the parent, unless that is a
     whole segment) and the parent's other branches (neighbouring parts)."""
-    from clusterhub.chain.models import ChainNode
-
-    nodes = {n.pk: n for n in ChainNode._base_manager.all()}
+    nodes = chain_nodes()
     relation: dict[int, str] = {}
     for n in nodes.values():
         if n.path.startswith(node.path):
@@ -379,6 +404,31 @@ def candidate_sites(
 # Scoring from the database
 
 
+# What the scoring and the candidate's reasons read of a site, its enterprise and region.
+SITE_FIELDS = (
+    "pk",
+    "name",
+    "name_en",
+    "enterprise_id",
+    "region_id",
+    "longitude",
+    "latitude",
+    "datum",
+    "capacity",
+    "capacity_unit",
+    "enterprise__public_id",
+    "enterprise__name",
+    "enterprise__name_en",
+    "enterprise__kind",
+    "enterprise__size",
+    "enterprise__employees",
+    "region__code",
+    "region__name",
+    "region__name_en",
+    "region__path",
+)
+
+
 class Scorer:
     """Scores sites against one demand; loads what it needs for a batch of sites at once."""
 
@@ -396,7 +446,11 @@ class Scorer:
         self.stem_words = _stem_words(demand_text(demand))
         self.weight = weight
 
-    def score_sites(self, site_ids: list[int], *, check_location: bool = True) -> list[Candidate]:
+    def score_sites(
+        self, site_ids: list[int], *, check_location: bool = True, explain: int | None = None
+    ) -> list[Candidate]:
+        """The enterprises of these sites that pass the hard filters, best first, each with its
+        best site; only the first `explain` (all by default) are returned, with their reasons."""
         from clusterhub.enterprises.models import Capability, Certification, Site
 
         if not site_ids:
@@ -406,6 +460,7 @@ class Scorer:
             .filter(pk__in=site_ids)
             .exclude(enterprise_id=self.demand.buyer_id)
             .select_related("enterprise", "region")
+            .only(*SITE_FIELDS)
         )
         if self.user is not None:
             from clusterhub.enterprises.models import Enterprise
@@ -419,13 +474,13 @@ class Scorer:
         capabilities = defaultdict(list)
         for c in Capability.objects.filter(
             site_id__in=[s.pk for s in sites], chain_node_id__in=list(self.hood.relation)
-        ):
+        ).only("site_id", "chain_node_id", "products"):
             capabilities[c.site_id].append(c)
         certificates = defaultdict(list)
         if self.required:
             for c in Certification.objects.filter(
                 enterprise_id__in={s.enterprise_id for s in sites}, standard__in=self.required
-            ):
+            ).only("enterprise_id", "site_id", "standard", "valid_from", "valid_until"):
                 certificates[c.enterprise_id].append(c)
         supply = self._past_supply({s.enterprise_id for s in sites})
         province = province_path(self.demand)
@@ -445,15 +500,22 @@ class Scorer:
                 distance = distance_km(*self.plant, *point)
             if check_location and not self._location_ok(site, distance, province):
                 continue
-            candidates.append(self._candidate(site, caps, certs, distance, supply))
-        best: dict[int, Candidate] = {}
-        for candidate in candidates:
-            current = best.get(candidate.enterprise.pk)
-            if current is None or candidate.score > current.score:
-                best[candidate.enterprise.pk] = candidate
-        ranked = sorted(best.values(), key=lambda c: (-c.score, c.enterprise.name))
-        for position, candidate in enumerate(ranked, start=1):
+            points = self._points(site, caps, distance, supply)
+            candidates.append((sum(points.values()), site, caps, certs, distance))
+        # The best site of each enterprise, best first; reasons are written for the shown ones.
+        best: dict[int, tuple] = {}
+        for entry in candidates:
+            current = best.get(entry[1].enterprise_id)
+            if current is None or entry[0] > current[0]:
+                best[entry[1].enterprise_id] = entry
+        ordered = sorted(best.values(), key=lambda e: (-e[0], e[1].enterprise.name))
+        ranked = []
+        for position, (_score, site, caps, certs, distance) in enumerate(
+            ordered[: explain if explain is not None else len(ordered)], start=1
+        ):
+            candidate = self._candidate(site, caps, certs, distance, supply)
             candidate.rank = position
+            ranked.append(candidate)
         return ranked
 
     # Hard filters ---------------------------------------------------------------------------
@@ -494,7 +556,7 @@ class Scorer:
             customer__kind="oem",
             annual_value__isnull=False,
         )
-        latest = links.aggregate(year=Max("year"))["year"]
+        latest = latest_link_year()
         if latest is None:
             return {}
         first = latest - SUPPLY_YEARS + 1
@@ -511,13 +573,71 @@ class Scorer:
         )
         return {r["supplier_id"]: r for r in rows}
 
-    def _candidate(self, site, caps, certs, distance, supply) -> Candidate:
-        e = site.enterprise
-        factors = []
-        # Node match: the closest relation among the site's capabilities.
+    def _match(self, caps):
+        """The closest relation among the site's capabilities, and that capability."""
         order = [NodeMatch.EXACT, NodeMatch.PARENT, NodeMatch.SIBLING]
         best_cap = min(caps, key=lambda c: order.index(self.hood.relation[c.chain_node_id]))
-        match = self.hood.relation[best_cap.chain_node_id]
+        return self.hood.relation[best_cap.chain_node_id], best_cap
+
+    def _supplier_terms(self, caps) -> set[str]:
+        return text.terms_of(
+            " ".join(
+                [
+                    *(c.products for c in caps),
+                    *(self.hood.names[c.chain_node_id].name for c in caps),
+                    *(self.hood.names[c.chain_node_id].name_en for c in caps),
+                ]
+            )
+        )
+
+    def _similarity(self, supplier_terms) -> float:
+        return max(
+            text.similarity(self.demand_terms, supplier_terms, self.weight),
+            text.similarity(self.title_terms, supplier_terms, self.weight),
+        )
+
+    def _points(self, site, caps, distance, supply) -> dict[str, float]:
+        """Each factor's points (the numbers only; _candidate writes the reasons)."""
+        e = site.enterprise
+        match, _cap = self._match(caps)
+        points = {
+            "node": WEIGHTS["node"] * NODE_SCORE[match],
+            "text": WEIGHTS["text"]
+            * min(1.0, self._similarity(self._supplier_terms(caps)) / TEXT_FULL),
+            "distance": 0.0
+            if distance is None
+            else WEIGHTS["distance"] * math.exp(-distance / DISTANCE_SCALE_KM),
+            "capacity": WEIGHTS["capacity"] * self._capacity_share(site),
+            "supply": WEIGHTS["supply"] * self._supply_share(supply.get(e.pk)),
+            "size": WEIGHTS["size"] * SIZE_SCORE.get(e.size, UNKNOWN_SIZE),
+        }
+        return points
+
+    def _capacity_share(self, site) -> float:
+        volume = self.demand.annual_volume
+        unit = (self.demand.volume_unit or "").strip().lower()
+        capacity_unit = (site.capacity_unit or "").strip().lower()
+        if (
+            site.capacity is None
+            or not volume
+            or (unit and capacity_unit and unit != capacity_unit)
+        ):
+            return UNKNOWN_CAPACITY
+        return min(1.0, float(site.capacity) / float(volume))
+
+    @staticmethod
+    def _supply_share(row) -> float:
+        if not row or not row["value"]:
+            return 0.0
+        yearly = float(row["value"]) / max(1, row["years"])
+        return min(1.0, math.log10(1 + yearly / 1e5) / math.log10(1 + SUPPLY_FULL_YUAN / 1e5))
+
+    def _candidate(self, site, caps, certs, distance, supply) -> Candidate:
+        e = site.enterprise
+        points = self._points(site, caps, distance, supply)
+        factors = []
+        # Node match: the closest relation among the site's capabilities.
+        match, best_cap = self._match(caps)
         made = self.hood.names[best_cap.chain_node_id]
         asked = _node_name(self.hood.node)
         if match == NodeMatch.EXACT:
@@ -536,7 +656,7 @@ class Scorer:
             Factor(
                 "node",
                 _("Chain node"),
-                WEIGHTS["node"] * NODE_SCORE[match],
+                points["node"],
                 WEIGHTS["node"],
                 NodeMatch(match).label,
                 detail,
@@ -564,25 +684,15 @@ class Scorer:
                 )
             )
         # Text similarity between the demand and what the site makes.
-        supplier_text = " ".join(
-            [
-                *(c.products for c in caps),
-                *(self.hood.names[c.chain_node_id].name for c in caps),
-                *(self.hood.names[c.chain_node_id].name_en for c in caps),
-            ]
-        )
-        supplier_terms = text.terms_of(supplier_text)
-        similarity = max(
-            text.similarity(self.demand_terms, supplier_terms, self.weight),
-            text.similarity(self.title_terms, supplier_terms, self.weight),
-        )
+        supplier_terms = self._supplier_terms(caps)
+        similarity = self._similarity(supplier_terms)
         shared = sorted(self.demand_terms & supplier_terms, key=lambda t: (t.startswith("en:"), t))
         shown = list(dict.fromkeys(self.stem_words.get(t, t) for t in shared))[:6]
         factors.append(
             Factor(
                 "text",
                 _("Text similarity"),
-                WEIGHTS["text"] * min(1.0, similarity / TEXT_FULL),
+                points["text"],
                 WEIGHTS["text"],
                 f"{similarity:.2f}",
                 (
@@ -594,10 +704,9 @@ class Scorer:
         )
         # Distance to the buyer's plant, on one datum.
         if distance is None:
-            points, value = 0.0, "—"
+            value = "—"
             detail = _("No coordinates to measure the distance from the plant.")
         else:
-            points = WEIGHTS["distance"] * math.exp(-distance / DISTANCE_SCALE_KM)
             value = _("%(km).0f km") % {"km": distance}
             plant = self.demand.buyer_site
             detail = _(
@@ -610,7 +719,9 @@ class Scorer:
                 "b": site.datum,
             }
         factors.append(
-            Factor("distance", _("Distance"), points, WEIGHTS["distance"], value, detail)
+            Factor(
+                "distance", _("Distance"), points["distance"], WEIGHTS["distance"], value, detail
+            )
         )
         # Capacity against the annual volume.
         factors.append(self._capacity_factor(site))
@@ -619,10 +730,6 @@ class Scorer:
         if row and row["value"]:
             value_yuan = Decimal(row["value"])
             yearly = value_yuan / max(1, row["years"])
-            share = min(
-                1.0,
-                math.log10(1 + float(yearly) / 1e5) / math.log10(1 + SUPPLY_FULL_YUAN / 1e5),
-            )
             years = (
                 str(row["last"]) if row["first"] == row["last"] else f"{row['first']}–{row['last']}"
             )
@@ -636,7 +743,7 @@ class Scorer:
                 Factor(
                     "supply",
                     _("Past supply"),
-                    WEIGHTS["supply"] * share,
+                    points["supply"],
                     WEIGHTS["supply"],
                     format_amount(yearly, "万元", 0),
                     detail,
@@ -655,7 +762,6 @@ class Scorer:
                 )
             )
         # Size.
-        size_share = SIZE_SCORE.get(e.size, UNKNOWN_SIZE)
         size_detail = (
             _("%(size)s enterprise with %(n)s employees.")
             % {"size": e.get_size_display(), "n": f"{e.employees:,}"}
@@ -670,7 +776,7 @@ class Scorer:
             Factor(
                 "size",
                 _("Size"),
-                WEIGHTS["size"] * size_share,
+                points["size"],
                 WEIGHTS["size"],
                 e.get_size_display() or "—",
                 size_detail,
@@ -680,6 +786,7 @@ class Scorer:
         return Candidate(e, site, score, match, factors, distance)
 
     def _capacity_factor(self, site) -> Factor:
+        """The capacity factor with its reason (points from _capacity_share)."""
         volume = self.demand.annual_volume
         unit = (self.demand.volume_unit or "").strip().lower()
         capacity = site.capacity
@@ -688,7 +795,7 @@ class Scorer:
             return Factor(
                 "capacity",
                 _("Capacity"),
-                WEIGHTS["capacity"] * UNKNOWN_CAPACITY,
+                WEIGHTS["capacity"] * self._capacity_share(site),
                 WEIGHTS["capacity"],
                 "—",
                 _("Capacity not recorded for this site."),
@@ -697,7 +804,7 @@ class Scorer:
             return Factor(
                 "capacity",
                 _("Capacity"),
-                WEIGHTS["capacity"] * UNKNOWN_CAPACITY,
+                WEIGHTS["capacity"] * self._capacity_share(site),
                 WEIGHTS["capacity"],
                 f"{capacity:,.0f} {site.capacity_unit}",
                 _("Capacity is recorded in %(unit)s, the demand in %(asked)s: not compared.")
@@ -707,7 +814,7 @@ class Scorer:
         return Factor(
             "capacity",
             _("Capacity"),
-            WEIGHTS["capacity"] * share,
+            WEIGHTS["capacity"] * self._capacity_share(site),
             WEIGHTS["capacity"],
             f"{capacity:,.0f} {site.capacity_unit}".strip(),
             _("Annual capacity %(capacity)s against %(volume)s asked (%(share).0f%% covered).")
@@ -766,7 +873,7 @@ def rank(demand, *, user, limit: int = 50) -> Ranking:
     ix.catch_up_inline()
     site_ids, ranking.funnel = candidate_sites(index, demand, hood, user=user)
     scorer = Scorer(demand, hood, user=user, weight=idf_weight(index))
-    ranking.candidates = scorer.score_sites(site_ids)[:limit]
+    ranking.candidates = scorer.score_sites(site_ids, explain=limit)
     if not ranking.candidates:
         targets = reverse("matching:targets") + f"?node={demand.chain_node.code}"
         if ranking.funnel and ranking.funnel[0]["count"] == 0:
@@ -805,7 +912,7 @@ def fits_for_enterprise(enterprise, demands, *, user) -> list[tuple[object, Cand
         site_ids = sorted({s for s, n in own_sites if n in hood.relation})
         if not site_ids:
             continue
-        scored = Scorer(demand, hood, user=user, weight=weight).score_sites(site_ids)
+        scored = Scorer(demand, hood, user=user, weight=weight).score_sites(site_ids, explain=1)
         if scored:
             fits.append((demand, scored[0]))
     fits.sort(key=lambda pair: -pair[1].score)

@@ -25,6 +25,7 @@ def queue(kind: str, *object_ids) -> None:
     if not rows:
         return
     SearchIndexQueue.objects.bulk_create(rows)
+    ix.mark_dirty()
     if not _scheduled.get():
         _scheduled.set(True)
         transaction.on_commit(_after_commit)

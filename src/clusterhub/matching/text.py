@@ -194,10 +194,11 @@ def stems(normalised: str) -> list[str]:
 # Text similarity for the ranking: weighted overlap of grams and stems, in [0, 1]
 
 
-def terms_of(text: str) -> set[str]:
+@lru_cache(maxsize=50_000)
+def terms_of(text: str) -> frozenset[str]:
     """Bigrams of Chinese runs (unigrams of one-character runs) and English stems."""
     normalised = normalise(text, limit=4000)
-    return set(run_grams(normalised)) | {f"en:{s}" for s in stems(normalised)}
+    return frozenset(run_grams(normalised)) | {f"en:{s}" for s in stems(normalised)}
 
 
 def run_grams(normalised: str) -> list[str]:

@@ -232,3 +232,23 @@ def test_a_running_schedule_page_polls_until_the_draft_is_ready(client, event, p
     services.run_schedule(event=event, run=run, time_limit=1)
     page = client.get(reverse("events:run", args=[event.slug, run.number]))
     assert b"hx-trigger" not in page.content and b"publish-button" in page.content
+
+
+def test_directory_shows_the_oems_open_sourcing_demands(client, event, guests, jilin):
+    from clusterhub.matching.models import SourcingDemand
+
+    from ..factories import ChainNodeFactory
+
+    oem = EnterpriseFactory(name="一汽测试", kind="oem", home_region=jilin["changchun"])
+    guests["buyer"].enterprise = oem
+    guests["buyer"].save()
+    SourcingDemand.objects.create(
+        buyer=oem,
+        chain_node=ChainNodeFactory(),
+        title="座椅骨架本地配套",
+        status="open",
+        visibility="everyone",
+    )
+    page = client.get(reverse("events:directory", args=[guests["s1"].token]) + "?sourcing=1")
+    assert "座椅骨架本地配套".encode() in page.content
+    assert page.content.count(b"data-registration=") == 1  # only the buyer with a demand

@@ -779,6 +779,26 @@ def agenda(registration: Registration) -> list[AgendaItem]:
     return items
 
 
+def open_demands_by_enterprise(event: Event) -> dict[int, list[str]]:
+    """The OEMs' open sourcing demands published to everyone, by the participants' enterprises:
+    shown in the participant directory so suppliers ask the right buyer."""
+    try:
+        from clusterhub.matching.choices import DemandStatus, DemandVisibility
+        from clusterhub.matching.models import SourcingDemand
+    except ImportError:  # pragma: no cover - the matching app is optional here
+        return {}
+    enterprise_ids = event.registrations.exclude(enterprise=None).values("enterprise_id")
+    found: dict[int, list[str]] = defaultdict(list)
+    for buyer_id, title in SourcingDemand.objects.filter(
+        buyer_id__in=enterprise_ids,
+        status=DemandStatus.OPEN,
+        visibility=DemandVisibility.EVERYONE,
+    ).values_list("buyer_id", "title")[:2000]:
+        if len(found[buyer_id]) < 3:
+            found[buyer_id].append(title)
+    return dict(found)
+
+
 def table_plan(run: ScheduleRun):
     """(slots, tables, grid[slot_pk][table_pk] -> meeting) for the organisers' plan."""
     event = run.event

@@ -197,6 +197,9 @@ def participant_directory(request, token):
         else:
             messages.error(request, _("Please give a reason for the meeting."))
         return HttpResponseRedirect(request.get_full_path())
+    demands = services.open_demands_by_enterprise(event)
+    if request.GET.get("sourcing"):
+        people = people.filter(enterprise_id__in=list(demands))
     page = Paginator(people.order_by("organisation_name", "name"), 30).get_page(
         request.GET.get("page")
     )
@@ -204,6 +207,7 @@ def participant_directory(request, token):
         request,
         "events/directory.html",
         {
+            "demands": demands,
             "registration": registration,
             "event": event,
             "page": page,

@@ -131,7 +131,7 @@ def test_commit_creates_fills_and_records_provenance(fawer):
 
 def test_decisions_stick_across_reimports(fawer, monkeypatch):
     # Make the pair fall in the review band whatever the model says.
-    monkeypatch.setattr("clusterhub.resolution.services.thresholds", lambda: (1.01, 0.01))
+    monkeypatch.setattr("clusterhub.resolution.services.thresholds", lambda: (1.01, 1e-9))
     rows = [{"name": "富奥汽车电子有限公司", "city": "长春"}]
     first = resolve_rows(rows=rows, source="city list")
     assert first[0].decision == "review"

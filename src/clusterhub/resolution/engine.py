@@ -47,6 +47,7 @@ SCHEMA = pa.schema(
     [("unique_id", pa.int64())]
     + [(c, pa.string()) for c in STRING_COLUMNS]
     + [
+        ("trade_atoms", pa.list_(pa.string())),
         ("name_norms", pa.list_(pa.string())),
         ("name_keys", pa.list_(pa.string())),
         ("block_keys", pa.list_(pa.string())),
@@ -70,6 +71,7 @@ def records_to_arrow(records: list[dict], extra: dict[str, list] | None = None) 
     columns = {"unique_id": [r["unique_id"] for r in records]}
     for name in STRING_COLUMNS:
         columns[name] = [r.get(name) for r in records]
+    columns["trade_atoms"] = [r.get("trade_atoms") for r in records]
     columns["name_norms"] = [r.get("name_norms") for r in records]
     columns["name_keys"] = [r.get("name_keys") for r in records]
     table = pa.table(
@@ -159,7 +161,16 @@ def settings_creator(probability_two_random_records_match: float = 1e-6):
         probability_two_random_records_match=probability_two_random_records_match,
         comparisons=[
             name,
-            exact("trade"),
+            cl.CustomComparison(
+                output_column_name="trade",
+                comparison_levels=[
+                    cll.NullLevel("trade"),
+                    cll.ExactMatchLevel("trade"),
+                    # 饰件系统 / Automotive Systems: one trade word in common.
+                    cll.ArrayIntersectLevel("trade_atoms", 1),
+                    cll.ElseLevel(),
+                ],
+            ),
             exact("city"),
             contact,
             exact("domain"),

@@ -547,6 +547,21 @@ def _strip_zh_industry(name: str) -> str:
         name = name[: match.start()]
 
 
+# In a company name, 吉林 / Jilin alone is the province (吉林玲珑轮胎 is in Changchun); only
+# 吉林市 names the city.
+_PROVINCE_ONLY = frozenset({"吉林", "吉林省", "jilin"})
+
+
+def _city_of_name_places(places: list[str]) -> str:
+    for place in places:
+        if place.lower() in _PROVINCE_ONLY:
+            continue
+        city = city_of_place(place)
+        if city:
+            return city
+    return ""
+
+
 @lru_cache(maxsize=4096)
 def city_of_place(place: str) -> str:
     """长春市 / 长春 / 公主岭市 / Changchun -> 长春 (a Jilin prefecture), else ''."""
@@ -588,11 +603,7 @@ def normalise_zh_name(raw: str) -> dict:
     core = _strip_zh_industry(name)
     trade = trade_key(_trade_atoms(name[len(core) :]))
     py, initials = pinyin_key(core)
-    city = ""
-    for place in cities:
-        city = city_of_place(place)
-        if city:
-            break
+    city = _city_of_name_places(cities)
     return {
         "name_norm": name,
         "name_core": core,
@@ -648,11 +659,7 @@ def normalise_en_name(raw: str) -> dict:
                     atoms |= _PINYIN_TRADE.get(tail, set())
                     changed = True
                     break
-    city = ""
-    for place in cities:
-        city = city_of_place(place)
-        if city:
-            break
+    city = _city_of_name_places(cities)
     initials = "".join(t[0] for t in core_tokens) if len(core_tokens) > 1 else ""
     return {
         "name_norm": norm,
@@ -789,7 +796,19 @@ def normalise_address(raw) -> tuple[str, str]:
 
 # Common header spellings of list columns -> canonical keys used by resolve_rows.
 FIELD_SYNONYMS = {
-    "name": ("name", "企业名称", "公司名称", "单位名称", "名称", "企业", "company", "company name"),
+    "name": (
+        "name",
+        "企业名称",
+        "公司名称",
+        "单位名称",
+        "名称",
+        "企业",
+        "供应商名称",
+        "供应商",
+        "company",
+        "company name",
+        "supplier",
+    ),
     "name_en": ("name_en", "英文名称", "english name", "英文名"),
     "short_name": ("short_name", "简称", "企业简称", "short name"),
     "aliases": ("aliases", "别名", "曾用名"),
@@ -833,6 +852,7 @@ RECORD_COLUMNS = (
     "name_py",
     "initials",
     "trade",
+    "trade_atoms",
     "name_norms",
     "name_keys",
     "city",
@@ -889,6 +909,7 @@ def normalise_record(row: dict) -> dict:
         "name_py": primary.get("name_py") or None,
         "initials": primary.get("initials") or None,
         "trade": primary.get("trade") or None,
+        "trade_atoms": primary["trade"].split("|") if primary.get("trade") else None,
         "name_norms": norms or None,
         "name_keys": keys or None,
         "city": city or None,

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from clusterhub.chain.models import SupplyLink
 from clusterhub.core.models import ObjectChange
 from clusterhub.enterprises.models import Enterprise, EnterpriseAlias, Site
-from clusterhub.resolution.models import FieldProvenance, Merge, MergedId, PairDecision
+from clusterhub.resolution.models import FieldProvenance, Merge, MergedId, PairDecision, ReviewItem
 from clusterhub.resolution.services import (
     accept_review,
     flag_same_company,
@@ -106,3 +106,23 @@ def test_flag_accept_and_undo(fawer, faway, people):
     assert item.status == "undone"
     # The withdrawn accept no longer forces the pair together.
     assert not PairDecision.objects.filter(decision="accept").exists()
+
+
+def test_registry_check_queues_duplicates_never_merges(fawer, jilin):
+    from clusterhub.resolution.services import check_registry
+    from clusterhub.resolution.tasks import check_registry_task
+
+    twin = EnterpriseFactory(
+        name="富奥汽车零部件（长春）有限公司",
+        name_en="",
+        short_name="",
+        home_region=jilin["changchun"],
+    )
+    EnterpriseFactory(name="四平丙丁铸造有限公司", name_en="", home_region=jilin["siping"])
+    [item] = check_registry()
+    assert {item.enterprise, item.candidate} == {fawer, twin}
+    assert item.kind == "registry" and item.status == "pending"
+    assert Enterprise.objects.filter(pk=twin.pk).exists()
+    # Run again (as the background task): the pair is not queued twice.
+    check_registry_task.enqueue()
+    assert ReviewItem.objects.count() == 1

@@ -902,3 +902,38 @@ def undo_merge(*, merge: Merge, user=None) -> Enterprise:
             # The accept is withdrawn: the pair may be asked again.
             PairDecision.objects.filter(review_item=item, decision=DecisionChoice.ACCEPT).delete()
     return restored
+
+
+# ---------------------------------------------------------------------------------------------
+# Registry check
+
+
+def check_registry(*, source: str = "") -> list[ReviewItem]:
+    """Compare the registry's records with each other and queue the likely duplicates for
+    review. Records already in the registry are never merged without a person."""
+    _auto, review = thresholds()
+    registry = _registry()
+    records = []
+    for uid, (_enterprise, row) in enumerate(registry):
+        records.append({**normalise_record(row), "unique_id": uid})
+    if len(records) < 2:
+        return []
+    table = engine.records_to_arrow(records)
+    edges = engine.score_records(table, review=review)
+    queued = []
+    with nullcontext_or_change_context(None):
+        for a, b, score, _may_auto in sorted(edges, key=lambda e: -e[2]):
+            first, second = registry[a][0], registry[b][0]
+            if first.credit_code and second.credit_code and first.credit_code != second.credit_code:
+                continue
+            older, newer = sorted([first, second], key=lambda e: e.pk)
+            item = queue_review(
+                enterprise=newer,
+                candidate=older,
+                score=score,
+                kind=ReviewKind.REGISTRY,
+                source=source or _("registry check"),
+            )
+            if item is not None:
+                queued.append(item)
+    return queued

@@ -299,8 +299,9 @@ def test_preview_is_fast(method):
     import time
 
     instance = generate(seed=1)  # the benchmark's 400 / 3,000 / 16 / 250
-    started = time.monotonic()
+    started = time.process_time()
     schedule = solve(instance, method=method)
     assert check(instance, schedule.assignments) == []
-    # Generous for a shared CI machine; the benchmark measures the real figure.
-    assert time.monotonic() - started < 3
+    # CPU time, not wall time: a shared CI machine's load must not fail the test. The preview
+    # is single-threaded, so this is its time on an idle machine (the benchmark records both).
+    assert time.process_time() - started < 1.0

@@ -65,11 +65,9 @@ def request_refresh() -> None:
 
 
 def _enqueue_refresh() -> None:
-    from django_tasks import default_task_backend
-
     from .tasks import refresh_chain_analytics
 
-    backend = default_task_backend
+    backend = refresh_chain_analytics.get_backend()
     if type(backend).__name__ == "DatabaseBackend":
         from django_tasks_db.models import DBTaskResult
 
@@ -131,6 +129,8 @@ def _thresholds(weak, single):
         weak, single = weak / 100, single  # "30" means 30%
     if single > 1:
         single = single / 100
+    # Percent with one decimal, as officers write them: 0.725 is 72.5%.
+    weak, single = weak.quantize(Decimal("0.001")), single.quantize(Decimal("0.001"))
     if not (0 < weak <= 1):
         raise AnalyticsError(_("The weak threshold must be between 0% and 100%."))
     if not (engine.MIN_SINGLE_SOURCE_THRESHOLD <= single < 1):

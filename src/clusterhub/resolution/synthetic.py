@@ -69,6 +69,7 @@ TRADES = [
     ("冲压", "Stamping"),
     ("智能装备", "Intelligent Equipment"),
 ]
+STOCK_PREFIXES = ("000", "001", "002", "003", "300", "301", "600", "601", "603", "605", "688")
 LEGAL = [("有限公司", 60), ("股份有限公司", 20), ("有限责任公司", 15), ("集团有限公司", 5)]
 LATIN_HEADS = (
     "Fa",
@@ -205,13 +206,15 @@ def generate(n_records: int, *, seed: int = 7) -> list[dict]:
         if website in used_sites:  # a domain belongs to one company
             website = f"www.{latin.lower()}{entity}.cn"
         used_sites.add(website)
-        listed = rng.random() < 0.03
+        listed = rng.random() < 0.015
         stock = ""
-        while listed and (not stock or stock in used_stocks):  # a stock code is one company's
-            stock = (
-                f"{rng.choice(['000', '002', '300', '600', '601', '603'])}{rng.randint(0, 999):03d}"
-            )
-        used_stocks.add(stock)
+        for _ in range(100 if listed else 0):  # a stock code is one company's
+            stock = f"{rng.choice(STOCK_PREFIXES)}{rng.randint(0, 999):03d}"
+            if stock not in used_stocks:
+                used_stocks.add(stock)
+                break
+        else:
+            stock, listed = "", False
         n_variants = min(1 + int(rng.expovariate(1 / 1.6)), 8)
         for _ in range(n_variants):
             records.append(

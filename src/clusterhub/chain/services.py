@@ -305,6 +305,8 @@ def chain_node_enterprises(
     """One node of the chain in a region and year: its gap (from the cached report), the
     suppliers selling it (or anything under it) to the region's OEMs and the OEMs buying it.
     The lists are read through SupplyLink.objects.restrict(user): only links the user may view."""
+    from decimal import Decimal
+
     from django.db.models import Count, Sum
     from django.utils.translation import gettext as _
 
@@ -327,6 +329,10 @@ def chain_node_enterprises(
     )
     local = oracle.local_q(region)
 
+    def cents(value) -> int:
+        # Rounded: SQLite sums decimals as floats (123.45 may come back as 123.4499999).
+        return int((Decimal(value or 0) * 100).to_integral_value())
+
     def rows(key):
         grouped = (
             scope.values(f"{key}_id", f"{key}__public_id", f"{key}__name", f"{key}__name_en")
@@ -345,9 +351,9 @@ def chain_node_enterprises(
                     "name": r[f"{key}__name"],
                     "name_en": r[f"{key}__name_en"],
                 },
-                "value": yuan((r["value"] or 0) * 100),
-                "value_local": yuan((r["value_local"] or 0) * 100),
-                "local_share": ratio((r["value_local"] or 0) * 100, (r["value"] or 0) * 100),
+                "value": yuan(cents(r["value"])),
+                "value_local": yuan(cents(r["value_local"])),
+                "local_share": ratio(cents(r["value_local"]), cents(r["value"])),
                 "links": r["links"],
             }
             for r in grouped

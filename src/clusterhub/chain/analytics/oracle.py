@@ -3,6 +3,8 @@
 Slow and obvious on purpose: it states the definitions of engine.py a second time, in another
 language, so the tests and the benchmark's 1/100 sample can check the DuckDB engine against it.
 It reads the database, not a snapshot, and sees exactly what a snapshot export would see.
+Amounts are added up in Python as Decimal: SQLite adds decimals as floats (measured: off by
+0.0001 on sums of tens of billions of yuan), and an oracle must be exact.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Coalesce
 
 from clusterhub.chain.models import ChainNode, SupplyLink
@@ -55,20 +57,23 @@ def local_q(region) -> Q:
     return Q(sup_path__startswith=region.path)
 
 
+def _rows(scope, region, *fields):
+    """(fields..., value, local) for every link in scope."""
+    local = Case(When(local_q(region), then=Value(True)), default=Value(False))
+    return scope.annotate(is_local=local).values_list(*fields, "annual_value", "is_local")
+
+
 def local_sourcing_rate(*, region, year: int, oem_ids=None, audience: str = "all") -> dict:
     """Value and count of links in scope, and of the local ones (Decimal yuan, ints)."""
-    totals = scope_links(region=region, year=year, oem_ids=oem_ids, audience=audience).aggregate(
-        value_total=Sum("annual_value"),
-        value_local=Sum("annual_value", filter=local_q(region)),
-        count_total=Count("pk"),
-        count_local=Count("pk", filter=local_q(region)),
-    )
-    return {
-        "value_total": totals["value_total"] or ZERO,
-        "value_local": totals["value_local"] or ZERO,
-        "count_total": totals["count_total"],
-        "count_local": totals["count_local"],
-    }
+    scope = scope_links(region=region, year=year, oem_ids=oem_ids, audience=audience)
+    totals = {"value_total": ZERO, "value_local": ZERO, "count_total": 0, "count_local": 0}
+    for value, is_local in _rows(scope, region).iterator():
+        totals["value_total"] += value
+        totals["count_total"] += 1
+        if is_local:
+            totals["value_local"] += value
+            totals["count_local"] += 1
+    return totals
 
 
 def _ancestors(nodes: dict[int, ChainNode], node_id: int) -> list[int]:
@@ -94,12 +99,11 @@ def gap_list(
     nodes = {n.pk: n for n in ChainNode.objects.all()}
     scope = scope_links(region=region, year=year, oem_ids=oem_ids, audience=audience)
     totals = defaultdict(lambda: {"value_total": ZERO, "value_local": ZERO})
-    for row in scope.values("chain_node_id").annotate(
-        value_total=Sum("annual_value"), value_local=Sum("annual_value", filter=local_q(region))
-    ):
-        for ancestor in _ancestors(nodes, row["chain_node_id"]):
-            totals[ancestor]["value_total"] += row["value_total"] or ZERO
-            totals[ancestor]["value_local"] += row["value_local"] or ZERO
+    for node_id, value, is_local in _rows(scope, region, "chain_node_id").iterator():
+        for ancestor in _ancestors(nodes, node_id):
+            totals[ancestor]["value_total"] += value
+            if is_local:
+                totals[ancestor]["value_local"] += value
 
     # Single source: each OEM of the region (buying there this year), all of its purchases.
     region_oems = set(scope.values_list("customer_id", flat=True).distinct())
@@ -107,11 +111,10 @@ def gap_list(
         customer_id__in=region_oems
     )
     by_supplier = defaultdict(lambda: defaultdict(lambda: ZERO))  # (oem, node) -> supplier -> v
-    for row in purchases.values("customer_id", "chain_node_id", "supplier_id").annotate(
-        value=Sum("annual_value")
-    ):
-        for ancestor in _ancestors(nodes, row["chain_node_id"]):
-            by_supplier[(row["customer_id"], ancestor)][row["supplier_id"]] += row["value"]
+    rows = purchases.values_list("customer_id", "chain_node_id", "supplier_id", "annual_value")
+    for customer, node_id, supplier, value in rows.iterator():
+        for ancestor in _ancestors(nodes, node_id):
+            by_supplier[(customer, ancestor)][supplier] += value
     best = {}  # node -> (share, oem, supplier, top, total) of the largest single-sourced buying
     for (oem, node_id), suppliers in by_supplier.items():
         total = sum(suppliers.values(), ZERO)

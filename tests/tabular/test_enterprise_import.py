@@ -438,3 +438,11 @@ def test_commit_reads_the_dry_runs_rows_with_their_dates(registry, admin_user, s
     assert (str(enterprise.founded), enterprise.employees) == ("2021-10-19", 1200)
     assert enterprise.home_region == registry["changchun"]  # a numeric region code cell
     assert not cache.exists()
+
+
+def test_short_region_name_is_read_as_the_one_region_it_starts(registry, admin_user):
+    rows = [HEADER, [CODE_A, "长春简称测试有限公司", "一级供应商", "长春", "", "", ""]]
+    job = preview(admin_user, rows)
+    assert job.status == ImportStatus.VALIDATED, job.result
+    (warning,) = job.result["warnings"]
+    assert "长春市" in warning["message"] and "220100" in warning["message"]

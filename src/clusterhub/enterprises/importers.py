@@ -105,7 +105,7 @@ class RegionsLookup(Lookup):
             for code in RetiredRegionCode.objects.values_list("code", flat=True):
                 cache[code] = find_region(code_or_name=code)
             ctx.cache["regions"] = cache
-            ctx.cache["region_names"] = {n: r for n, r in names.items() if len(r) == 1}
+            ctx.cache["region_names"] = {n: r[0] for n, r in names.items() if len(r) == 1}
         self.cache = cache
 
     def resolve(self, key, row):

@@ -18,6 +18,18 @@ def _immediate_tasks_and_english_errors(settings, tmp_path):
         yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_process_caches():
+    """Per-process caches (taxonomy, latest year, display names, search catch-up clock) would
+    carry one test's rows into the next, whose database was rolled back."""
+    from clusterhub.matching import index, ranking, searching
+
+    ranking._cache.clear()
+    searching._names.cache_clear()
+    index._last_look = 0.0
+    yield
+
+
 @pytest.fixture
 def jilin(db):
     """Jilin province with Changchun (and a district) and Siping (with Gongzhuling's old code)."""

@@ -43,6 +43,7 @@ def enterprise_ids_of(organisation_ids) -> list[int]:
         return []
     return list(
         Organisation.objects.filter(pk__in=sorted(organisation_ids), enterprise__isnull=False)
+        .order_by()
         .values_list("enterprise_id", flat=True)
         .distinct()
     )

@@ -165,6 +165,11 @@ def _cached(key: str, compute):
     return hit[1]
 
 
+def forget_cached() -> None:
+    """Called when the taxonomy or the supply links change in this process (signals.py)."""
+    _cache.clear()
+
+
 def chain_nodes() -> dict:
     from clusterhub.chain.models import ChainNode
 
@@ -404,7 +409,45 @@ def candidate_sites(
 # Scoring from the database
 
 
-# What the scoring and the candidate's reasons read of a site, its enterprise and region.
+class SiteRow:
+    """What the scoring reads of a candidate site (a plain row: cheaper than three models)."""
+
+    FIELDS = (
+        "pk",
+        "enterprise_id",
+        "longitude",
+        "latitude",
+        "datum",
+        "capacity",
+        "capacity_unit",
+        "region__path",
+        "enterprise__size",
+        "enterprise__name",
+    )
+    __slots__ = (
+        "capacity",
+        "capacity_unit",
+        "datum",
+        "enterprise_id",
+        "enterprise_name",
+        "enterprise_size",
+        "latitude",
+        "longitude",
+        "pk",
+        "region_path",
+    )
+
+    def __init__(self, **row):
+        self.pk = row["pk"]
+        self.enterprise_id = row["enterprise_id"]
+        self.longitude, self.latitude, self.datum = row["longitude"], row["latitude"], row["datum"]
+        self.capacity, self.capacity_unit = row["capacity"], row["capacity_unit"]
+        self.region_path = row["region__path"] or ""
+        self.enterprise_size = row["enterprise__size"]
+        self.enterprise_name = row["enterprise__name"]
+
+
+# What the candidate's reasons read of a site, its enterprise and region.
 SITE_FIELDS = (
     "pk",
     "name",
@@ -455,19 +498,23 @@ class Scorer:
 
         if not site_ids:
             return []
-        sites = list(
+        # Plain rows for scoring every candidate; model objects only for the ones shown.
+        rows = (
             visible(Site.objects.all(), self.user)
             .filter(pk__in=site_ids)
             .exclude(enterprise_id=self.demand.buyer_id)
-            .select_related("enterprise", "region")
-            .only(*SITE_FIELDS)
+            .order_by()
         )
+        sites = [SiteRow(**row) for row in rows.values(*SiteRow.FIELDS)]
         if self.user is not None:
+            # The enterprise must be visible too (a confidential company's site in your region
+            # does not name the company). A list of ids, not a subquery over every enterprise.
             from clusterhub.enterprises.models import Enterprise
 
             seen = set(
                 Enterprise.objects.restrict(self.user, "view")
                 .filter(pk__in={s.enterprise_id for s in sites})
+                .order_by()
                 .values_list("pk", flat=True)
             )
             sites = [s for s in sites if s.enterprise_id in seen]
@@ -501,19 +548,24 @@ class Scorer:
             if check_location and not self._location_ok(site, distance, province):
                 continue
             points = self._points(site, caps, distance, supply)
-            candidates.append((sum(points.values()), site, caps, certs, distance))
+            candidates.append((sum(points.values()), site, caps, certs, distance, points))
         # The best site of each enterprise, best first; reasons are written for the shown ones.
         best: dict[int, tuple] = {}
         for entry in candidates:
             current = best.get(entry[1].enterprise_id)
             if current is None or entry[0] > current[0]:
                 best[entry[1].enterprise_id] = entry
-        ordered = sorted(best.values(), key=lambda e: (-e[0], e[1].enterprise.name))
+        ordered = sorted(best.values(), key=lambda e: (-e[0], e[1].enterprise_name))
+        shown = ordered[: explain if explain is not None else len(ordered)]
+        objects = (
+            Site.objects.filter(pk__in=[e[1].pk for e in shown])
+            .select_related("enterprise", "region")
+            .only(*SITE_FIELDS)
+            .in_bulk()
+        )
         ranked = []
-        for position, (_score, site, caps, certs, distance) in enumerate(
-            ordered[: explain if explain is not None else len(ordered)], start=1
-        ):
-            candidate = self._candidate(site, caps, certs, distance, supply)
+        for position, (_score, row, caps, certs, distance, points) in enumerate(shown, start=1):
+            candidate = self._candidate(objects[row.pk], caps, certs, distance, supply, points)
             candidate.rank = position
             ranked.append(candidate)
         return ranked
@@ -540,7 +592,7 @@ class Scorer:
     def _location_ok(self, site, distance, province) -> bool:
         location = self.demand.location
         if location == LocationPreference.PROVINCE:
-            return bool(province) and site.region.path.startswith(province)
+            return bool(province) and site.region_path.startswith(province)
         if location == LocationPreference.RADIUS:
             return distance is not None and distance <= float(self.demand.max_distance_km or 0)
         return True
@@ -598,7 +650,6 @@ class Scorer:
 
     def _points(self, site, caps, distance, supply) -> dict[str, float]:
         """Each factor's points (the numbers only; _candidate writes the reasons)."""
-        e = site.enterprise
         match, _cap = self._match(caps)
         points = {
             "node": WEIGHTS["node"] * NODE_SCORE[match],
@@ -608,8 +659,8 @@ class Scorer:
             if distance is None
             else WEIGHTS["distance"] * math.exp(-distance / DISTANCE_SCALE_KM),
             "capacity": WEIGHTS["capacity"] * self._capacity_share(site),
-            "supply": WEIGHTS["supply"] * self._supply_share(supply.get(e.pk)),
-            "size": WEIGHTS["size"] * SIZE_SCORE.get(e.size, UNKNOWN_SIZE),
+            "supply": WEIGHTS["supply"] * self._supply_share(supply.get(site.enterprise_id)),
+            "size": WEIGHTS["size"] * SIZE_SCORE.get(site.enterprise_size, UNKNOWN_SIZE),
         }
         return points
 
@@ -632,9 +683,9 @@ class Scorer:
         yearly = float(row["value"]) / max(1, row["years"])
         return min(1.0, math.log10(1 + yearly / 1e5) / math.log10(1 + SUPPLY_FULL_YUAN / 1e5))
 
-    def _candidate(self, site, caps, certs, distance, supply) -> Candidate:
+    def _candidate(self, site, caps, certs, distance, supply, points) -> Candidate:
+        """The candidate with every factor's reason; `points` come from _points()."""
         e = site.enterprise
-        points = self._points(site, caps, distance, supply)
         factors = []
         # Node match: the closest relation among the site's capabilities.
         match, best_cap = self._match(caps)

@@ -96,6 +96,12 @@ def _on_save_or_delete(sender, instance, **kwargs):
         queue(ix.EVENT, instance.pk)
 
 
+def _taxonomy_or_links_changed(sender, **kwargs):
+    from .ranking import forget_cached
+
+    forget_cached()
+
+
 def _on_m2m(sender, instance, action, **kwargs):
     from clusterhub.projects.models import Project
 
@@ -135,5 +141,11 @@ def connect() -> None:
         uid = f"matching-search-{sender._meta.label_lower}"
         post_save.connect(_on_save_or_delete, sender=sender, dispatch_uid=uid + "-save")
         post_delete.connect(_on_save_or_delete, sender=sender, dispatch_uid=uid + "-delete")
+    from clusterhub.chain.models import ChainNode
+
+    for sender in (ChainNode, SupplyLink):
+        uid = f"matching-ranking-cache-{sender._meta.label_lower}"
+        post_save.connect(_taxonomy_or_links_changed, sender=sender, dispatch_uid=uid + "-save")
+        post_delete.connect(_taxonomy_or_links_changed, sender=sender, dispatch_uid=uid + "-del")
     for through in (Project.chain_nodes.through, Project.named_people.through):
         m2m_changed.connect(_on_m2m, sender=through, dispatch_uid=f"matching-search-{through}")

@@ -89,7 +89,7 @@ def _pick(folder: str) -> tuple[int, int]:
 
     con = engine.connect()
     try:
-        links = engine.parquet(Path(folder) / "links.parquet")
+        links = engine.Snapshot(folder).links_in(con)
         ents = engine.parquet(Path(folder) / "enterprises.parquet")
         oem = engine.one_row(
             con,
@@ -164,10 +164,11 @@ def step_networkx(folder: str, oem: int, supplier: int, max_edges: int) -> dict:
 
     con = engine.connect()
     try:
-        engine.register_trees(con, engine.Snapshot(folder))
+        snap = engine.Snapshot(folder)
+        engine.register_trees(con, snap)
         pairs = con.sql(
             f"SELECT DISTINCT l.supplier_id, l.customer_id FROM "  # noqa: S608
-            f"{engine.parquet(Path(folder) / 'links.parquet')} l WHERE {engine.VALID}"
+            f"{snap.links_in(con)} l WHERE {engine.VALID}"
         ).fetchnumpy()
     finally:
         con.close()
@@ -216,7 +217,7 @@ def orm_check(folder: str, *, rate: float = 0.01, seed: int = 7, work: str | Non
 
     started = time.perf_counter()
     src = Path(folder)
-    links = pq.read_table(src / "links.parquet")
+    links = engine.Snapshot(src).links()
     rng = np.random.default_rng(seed)
     keep = rng.random(links.num_rows) < rate
     links = links.filter(keep)
@@ -341,7 +342,7 @@ def orm_check(folder: str, *, rate: float = 0.01, seed: int = 7, work: str | Non
             busiest += [
                 r[0]
                 for r in con.execute(
-                    f"SELECT rb.a{lv} FROM {snap.table('links')} l "  # noqa: S608
+                    f"SELECT rb.a{lv} FROM {snap.links_in(con)} l "  # noqa: S608
                     f"JOIN reg rb ON rb.id = l.buy_region_id WHERE l.to_oem AND rb.a{lv} "
                     "IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 3"
                 ).fetchall()
@@ -349,12 +350,12 @@ def orm_check(folder: str, *, rate: float = 0.01, seed: int = 7, work: str | Non
         years = [
             r[0]
             for r in con.execute(
-                f"SELECT DISTINCT year FROM {snap.table('links')} ORDER BY 1"  # noqa: S608
+                f"SELECT DISTINCT year FROM {snap.links_in(con)} ORDER BY 1"  # noqa: S608
             ).fetchall()
         ]
         top_oem = engine.one_row(
             con,
-            f"SELECT customer_id FROM {snap.table('links')} WHERE to_oem "  # noqa: S608
+            f"SELECT customer_id FROM {snap.links_in(con)} WHERE to_oem "  # noqa: S608
             "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1",
         )
     finally:

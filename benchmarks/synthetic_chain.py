@@ -155,11 +155,6 @@ def _nodes(count: int) -> tuple[pa.Table, np.ndarray, np.ndarray]:
     return table, np.array(leaves, np.int64), np.array(system_ids, np.int64)
 
 
-def snapshot_options() -> dict:
-    """The exporter's Parquet options, so generated snapshots scan like exported ones."""
-    return {"store_decimal_as_integer": True, "compression": "lz4", "use_dictionary": False}
-
-
 def decimal_from_cents(cents: np.ndarray, missing: np.ndarray | None = None) -> pa.Array:
     """decimal128(18, 2) yuan from int64 cents without a Python loop (16-byte two's complement)."""
     wide = np.empty((len(cents), 2), np.int64)
@@ -353,7 +348,7 @@ def generate(
     else:
         keep = np.ones(n_rel, bool)
     schema = engine.LINK_SCHEMA
-    writer = pq.ParquetWriter(out / "links.parquet", schema, **snapshot_options())
+    writer = engine.LinkWriter(out)
     next_id = 1
     written = 0
     bad = {"missing_value": 0, "negative_value": 0, "unknown_node": 0, "self_supply": 0}
@@ -396,11 +391,11 @@ def generate(
                 },
                 schema=schema,
             )
-            writer.write_table(table, row_group_size=1 << 20)
+            writer.write(table)
             next_id += m
             written += m
     finally:
-        writer.close()
+        writer.__exit__(None, None, None)
     manifest = {
         "version": f"synthetic-{seed}",
         "synthetic": True,

@@ -91,8 +91,11 @@ def write_snapshot(path, links):
         "public": [r[5] for r in rows],
     }
     path.mkdir(parents=True, exist_ok=True)
+    links = tables.pop("links")
     for name, columns in tables.items():
         pq.write_table(pa.table(columns, schema=engine.SCHEMAS[name]), path / f"{name}.parquet")
+    with engine.LinkWriter(path) as writer:
+        writer.write(pa.table(links, schema=engine.LINK_SCHEMA))
     return engine.Snapshot(path)
 
 

@@ -525,7 +525,7 @@ def _failing_customers(con, view: View, predicate: str, year) -> np.ndarray:
     year_sql = f"AND l.year = {int(year)}" if year is not None else ""
     public = "AND l.public" if view.audience == "public" else ""
     table = con.sql(
-        f"SELECT DISTINCT l.customer_id FROM {view.snapshot.table('links')} l "  # noqa: S608
+        f"SELECT DISTINCT l.customer_id FROM {view.snapshot.links_in(con)} l "  # noqa: S608
         f"WHERE {engine.valid_filter(view.snapshot.table('nodes'))} {public} "
         f"AND ({predicate}) {year_sql}"
     ).to_arrow_table()

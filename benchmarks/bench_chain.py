@@ -157,7 +157,8 @@ def step_closure(folder: str, repeat: int = 5) -> dict:
 
 
 def step_networkx(folder: str, oem: int, supplier: int, max_edges: int) -> dict:
-    """networkx on the same graph: the distinct supplier -> customer pairs of every year."""
+    """networkx on the same graphs: the distinct supplier -> customer pairs of every year, and of
+    the last year."""
     import networkx as nx
 
     from clusterhub.chain.analytics import engine
@@ -166,38 +167,52 @@ def step_networkx(folder: str, oem: int, supplier: int, max_edges: int) -> dict:
     try:
         snap = engine.Snapshot(folder)
         engine.register_trees(con, snap)
-        pairs = con.sql(
-            f"SELECT DISTINCT l.supplier_id, l.customer_id FROM "  # noqa: S608
-            f"{snap.links_in(con)} l WHERE {engine.VALID}"
-        ).fetchnumpy()
+        links = snap.links_in(con)
+        last = engine.one_row(con, f"SELECT max(l.year) FROM {links} l WHERE {engine.VALID}")[0]  # noqa: S608
+        pairs = {
+            "all_years": con.sql(
+                f"SELECT DISTINCT l.supplier_id, l.customer_id FROM {links} l "  # noqa: S608
+                f"WHERE {engine.VALID}"
+            ).fetchnumpy(),
+            "one_year": con.sql(
+                f"SELECT DISTINCT l.supplier_id, l.customer_id FROM {links} l "  # noqa: S608
+                f"WHERE {engine.VALID} AND l.year = {int(last)}"
+            ).fetchnumpy(),
+        }
     finally:
         con.close()
-    edges = len(pairs["supplier_id"])
-    sampled = edges > max_edges
-    started = time.perf_counter()
-    graph = nx.DiGraph()
-    limit = min(edges, max_edges)
-    graph.add_edges_from(
-        zip(
-            pairs["supplier_id"][:limit].tolist(),
-            pairs["customer_id"][:limit].tolist(),
-            strict=True,
-        )
-    )
-    build = time.perf_counter() - started
-    del pairs
-    out = {"edges": limit, "all_edges": edges, "subgraph": sampled, "build_s": round(build, 2)}
-    for name, (who, walk) in {
-        "oem_upstream_all_years": (oem, nx.ancestors),
-        "supplier_downstream_all_years": (supplier, nx.descendants),
-    }.items():
+    out = {}
+    for span, edges in pairs.items():
+        count = len(edges["supplier_id"])
+        limit = min(count, max_edges)
         started = time.perf_counter()
-        found = walk(graph, who) if who in graph else set()
-        out[name] = {
-            "seconds": round(time.perf_counter() - started, 3),
-            "reached": len(found),
-            "checksum": sum(found),
+        graph = nx.DiGraph()
+        graph.add_edges_from(
+            zip(
+                edges["supplier_id"][:limit].tolist(),
+                edges["customer_id"][:limit].tolist(),
+                strict=True,
+            )
+        )
+        out[f"{span}_graph"] = {
+            "edges": limit,
+            "all_edges": count,
+            "subgraph": count > max_edges,
+            "build_s": round(time.perf_counter() - started, 2),
         }
+        for name, (who, walk) in {
+            f"oem_upstream_{span}": (oem, nx.ancestors),
+            f"supplier_downstream_{span}": (supplier, nx.descendants),
+        }.items():
+            started = time.perf_counter()
+            found = walk(graph, who) if who in graph else set()
+            out[name] = {
+                "seconds": round(time.perf_counter() - started, 3),
+                "reached": len(found),
+                "checksum": sum(found),
+            }
+        del graph
+    out["subgraph"] = any(v.get("subgraph") for k, v in out.items() if k.endswith("_graph"))
     out["peak_gb"] = round(_maxrss_gb(), 2)
     return out
 
@@ -581,6 +596,14 @@ def main(argv=None) -> dict:
     return result
 
 
+CASES = (
+    "oem_upstream_all_years",
+    "supplier_downstream_all_years",
+    "oem_upstream_one_year",
+    "supplier_downstream_one_year",
+)
+
+
 def ratios(result: dict) -> dict:
     out = {
         "recompute_over_floor": round(
@@ -589,7 +612,7 @@ def ratios(result: dict) -> dict:
     }
     nx_ = result.get("networkx")
     if nx_:
-        for case in ("oem_upstream_all_years", "supplier_downstream_all_years"):
+        for case in CASES:
             ours = result["closure"][case]
             theirs = nx_[case]
             speedup = theirs["seconds"] / max(ours["seconds"], 1e-6)
@@ -635,11 +658,14 @@ def table(result: dict, big: bool = False) -> str:
     )
     nx_ = result.get("networkx")
     if nx_:
-        label = " (SUBGRAPH, not comparable)" if nx_["subgraph"] else ""
-        lines.append(
-            f"  networkx graph build{label}            {nx_['build_s']} s, {nx_['edges']:,} edges"
-        )
-        for case in ("oem_upstream_all_years", "supplier_downstream_all_years"):
+        for span in ("all_years", "one_year"):
+            built = nx_[f"{span}_graph"]
+            label = " (SUBGRAPH, not comparable)" if built["subgraph"] else ""
+            lines.append(
+                f"  networkx graph {span}{label}: built in {built['build_s']} s, "
+                f"{built['edges']:,} edges"
+            )
+        for case in CASES:
             lines.append(
                 f"  networkx {case:<29}{nx_[case]['seconds']:.3f} s  "
                 f"speed-up {result['ratios'].get(case + '_speedup')}x, same result: "

@@ -29,7 +29,8 @@ def normalise_rows(rows: list[dict], *, processes: int = 1) -> list[dict]:
         records = _normalise_chunk(rows)
     else:
         chunks = [rows[i : i + CHUNK] for i in range(0, len(rows), CHUNK)]
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
+        # spawn, not fork: a process that has run DuckDB holds threads a fork would deadlock on.
+        with multiprocessing.get_context("spawn").Pool(processes) as pool:
             records = [r for part in pool.imap(_normalise_chunk, chunks) for r in part]
     for i, record in enumerate(records):
         record["unique_id"] = i

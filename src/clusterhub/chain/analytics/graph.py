@@ -258,8 +258,15 @@ def oem_exposure(
     hit = np.zeros(graph.size, bool)
     hit[cus[at_risk]] = True
     rows = np.flatnonzero(scope & hit[np.maximum(cus, 0)])
-    keys = np.stack([cus[rows].astype(np.int64), a["oem_cus_site"][rows]], axis=1)
-    plants, inverse = np.unique(keys, axis=0, return_inverse=True)
+    # One int64 key per plant (customer, site): a 1-D unique sorts far faster than rows.
+    sites = np.asarray(a["oem_cus_site"])[rows]
+    if len(sites) and sites.max() >= 0xFFFFFFFF:
+        keys = np.stack([cus[rows].astype(np.int64), sites], axis=1)
+        plants, inverse = np.unique(keys, axis=0, return_inverse=True)
+    else:
+        keys = (cus[rows].astype(np.int64) << 32) | (sites + 1)
+        unique_keys, inverse = np.unique(keys, return_inverse=True)
+        plants = np.stack([unique_keys >> 32, (unique_keys & 0xFFFFFFFF) - 1], axis=1)
     inverse = inverse.ravel()
     values = a["oem_value"][rows]
     size = len(plants)

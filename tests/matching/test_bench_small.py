@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = [pytest.mark.django_db(transaction=False), pytest.mark.slow]
+# Committed rows: the PostgreSQL full-text side copies them over a connection of its own.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_match.py"
 

@@ -50,6 +50,38 @@ def _maxrss_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
 
 
+class AnonPeak:
+    """Peak anonymous memory, sampled every 20 ms from /proc/self/status. ru_maxrss also counts
+    the pages of the memory-mapped links file that were read (page cache, given back under
+    pressure); this is the memory the process itself allocated."""
+
+    def __init__(self):
+        import threading
+
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        try:
+            with open("/proc/self/status") as status:
+                for line in status:
+                    if line.startswith("RssAnon:"):
+                        self.peak_kb = max(self.peak_kb, int(line.split()[1]))
+        except OSError:
+            pass
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.02):
+            self._sample()
+
+    def gb(self) -> float:
+        self._sample()
+        self._stop.set()
+        return round(self.peak_kb / 1024 / 1024, 2)
+
+
 # -- the measured steps (each can run in a child process) ------------------------------------
 
 
@@ -57,8 +89,9 @@ def step_floor(folder: str, threads: int | None) -> dict:
     from clusterhub.chain.analytics import engine
 
     _warm_imports()
+    anon = AnonPeak()
     result = engine.floor_pass(folder, threads=threads)
-    return {**result, "peak_gb": round(_maxrss_gb(), 2)}
+    return {**result, "peak_gb": round(_maxrss_gb(), 2), "peak_anon_gb": anon.gb()}
 
 
 def _warm_imports() -> None:
@@ -79,8 +112,9 @@ def step_recompute(folder: str, threads: int | None) -> dict:
     _warm_imports()
     for sub in ("results", "graph"):
         _remove(Path(folder) / sub)
+    anon = AnonPeak()
     summary = engine.recompute(folder, threads=threads)
-    return {**summary, "peak_gb": round(_maxrss_gb(), 2)}
+    return {**summary, "peak_gb": round(_maxrss_gb(), 2), "peak_anon_gb": anon.gb()}
 
 
 def _pick(folder: str) -> tuple[int, int]:
@@ -637,7 +671,8 @@ def table(result: dict, big: bool = False) -> str:
         f"  generate (not timed against targets)  {result['generate'].get('seconds', '-')} s",
         f"  floor: one DuckDB pass                {result['floor']['seconds']:.3f} s",
         f"  full recompute                        {r['seconds']:.2f} s wall, "
-        f"{r.get('cpu_seconds', 0):.2f} s CPU, peak {r['peak_gb']:.2f} GB",
+        f"{r.get('cpu_seconds', 0):.2f} s CPU, peak {r['peak_gb']:.2f} GB "
+        f"(allocated {r.get('peak_anon_gb', 0):.2f} GB)",
         f"    ratio to the floor                  {result['ratios']['recompute_over_floor']}x",
     ]
     for step, seconds in r["steps"].items():

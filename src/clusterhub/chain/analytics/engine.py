@@ -379,59 +379,84 @@ def _union(parts: list[str]) -> str:
     return "\nUNION ALL\n".join(parts)
 
 
+def as_numpy(column, fill=None) -> np.ndarray:
+    """A (chunked) Arrow column as one numpy array; nulls become `fill`. No fill pass when the
+    column has no nulls (most have none, and every pass over 10M rows costs)."""
+    if fill is not None and column.null_count:
+        column = column.fill_null(fill)
+    return column.to_numpy(zero_copy_only=False)
+
+
+class LinkArrays:
+    """The columns of `lk` as numpy, each concatenated once and shared by every step (on this VM
+    a fresh 80 MB array costs more to fault in than most computations on it)."""
+
+    def __init__(self, table: pa.Table):
+        self.table = table
+        self.cache: dict = {}
+
+    def __call__(self, name: str, fill=None) -> np.ndarray:
+        key = (name, fill)
+        if key not in self.cache:
+            self.cache[key] = as_numpy(self.table.column(name), fill)
+        return self.cache[key]
+
+
 def _cents(values: pa.ChunkedArray) -> np.ndarray:
     """decimal128(18, 2) yuan as int64 cents, read straight from the buffers: a decimal is its
     unscaled integer in 16 little-endian bytes, and |cents| < 2**63. Nulls come out as 0."""
-    parts = []
+    cents = np.empty(len(values), np.int64)
+    position = 0
     for chunk in values.chunks:
         data = np.frombuffer(chunk.buffers()[1], dtype=np.int64)
-        parts.append(data[2 * chunk.offset : 2 * (chunk.offset + len(chunk)) : 2])
-    cents = np.concatenate(parts) if parts else np.zeros(0, np.int64)
+        cents[position : position + len(chunk)] = data[
+            2 * chunk.offset : 2 * (chunk.offset + len(chunk)) : 2
+        ]
+        position += len(chunk)
     if values.null_count:
-        cents = np.where(values.is_valid().to_numpy(zero_copy_only=False), cents, 0)
+        cents[~values.is_valid().to_numpy(zero_copy_only=False)] = 0
     return cents
 
 
-def load_links(con, snapshot: Snapshot, node_ids: np.ndarray) -> pa.Table:
+def load_links(con, snapshot: Snapshot, node_ids: np.ndarray) -> LinkArrays:
     """The links as the engine reads them (registered as `lk`): the memory-mapped columns, money
     as BIGINT cents, and `ok` when every metric counts the link (value present and >= 0, a year,
     a known node, not a supplier selling to itself)."""
-    import pyarrow.compute as pc
-
     links = snapshot.links()
+    arrays = LinkArrays(links)
     value = links.column("value")
+    valid_value = value.is_valid().to_numpy(zero_copy_only=False)
     cents = _cents(value)
     known = np.zeros(int(node_ids.max()) + 2 if len(node_ids) else 1, bool)
     known[node_ids] = True
-    node = links.column("node_id").fill_null(-1).to_numpy(zero_copy_only=False)
+    node = arrays("node_id", -1)
     unknown = ~known.take(node, mode="clip") | (node < 0)
+    supplier, customer = arrays("supplier_id", -1), arrays("customer_id", -2)
     ok = (
-        value.is_valid().to_numpy(zero_copy_only=False)
+        valid_value
         & (cents >= 0)
         & links.column("year").is_valid().to_numpy(zero_copy_only=False)
-        & pc.fill_null(
-            pc.not_equal(links.column("supplier_id"), links.column("customer_id")), False
-        ).to_numpy(zero_copy_only=False)
+        & (supplier != customer)
         & ~unknown
     )
-    cents_array = pa.array(cents, mask=~value.is_valid().to_numpy(zero_copy_only=False))
     table = (
         links.drop_columns(["value", "id"])
-        .append_column("cents", cents_array)
+        .append_column("cents", pa.array(cents, mask=~valid_value))
         .append_column("ok", pa.array(ok))
         .append_column("unknown_node", pa.array(unknown))
     )
     con.register("lk", table)
-    return table
+    arrays.table = table
+    arrays.cache.update({("cents", 0): cents, ("ok", None): ok})
+    return arrays
 
 
-def scope_mask(lk: pa.Table, customer_ids) -> np.ndarray:
+def scope_mask(arrays: LinkArrays, customer_ids) -> np.ndarray:
     """Rows of `lk` in the scope: counted, and bought by the OEMs (or the chosen customers)."""
-    ok = lk.column("ok").to_numpy(zero_copy_only=False)
     if customer_ids is None:
-        return ok & lk.column("to_oem").to_numpy(zero_copy_only=False)
-    customers = lk.column("customer_id").fill_null(-1).to_numpy(zero_copy_only=False)
-    return ok & np.isin(customers, np.asarray(customer_ids, np.int64))
+        return arrays("ok") & arrays("to_oem")
+    customers = arrays("customer_id", -2)
+    return arrays("ok") & np.isin(customers, np.asarray(customer_ids, np.int64))
 
 
 def customers_sql(customer_ids) -> str:
@@ -480,21 +505,18 @@ def create_scope_aggregates(con, *, levels: int, customers: str = "l.to_oem") ->
     con.execute("DROP TABLE agg_all")
 
 
-def scope_arrays(lk: pa.Table, mask: np.ndarray, node_index: np.ndarray) -> dict:
+def scope_arrays(arrays: LinkArrays, mask: np.ndarray, node_index: np.ndarray) -> dict:
     """The scope's columns as numpy, for the single-source roll-up and the graph."""
 
     def column(name, fill=None):
-        data = lk.column(name)
-        if fill is not None:
-            data = data.fill_null(fill)
-        return data.to_numpy(zero_copy_only=False)[mask]
+        return arrays(name, fill)[mask]
 
     return {
-        "customer": column("customer_id"),
-        "year": column("year"),
-        "supplier": column("supplier_id"),
-        "node": node_index[column("node_id")],
-        "cents": column("cents"),
+        "customer": column("customer_id", -2),
+        "year": column("year", 0),
+        "supplier": column("supplier_id", -1),
+        "node": node_index[column("node_id", -1)],
+        "cents": column("cents", 0),
         "public": column("public"),
         "customer_site": column("customer_site_id", -1),
         "supplier_site": column("supplier_site_id", -1),
@@ -711,7 +733,7 @@ def _sales_sql(source: str, depth: int, where: str = "TRUE", valid: str = VALID)
     """  # noqa: S608
 
 
-def create_sales(con, *, lk: pa.Table, levels: int) -> None:
+def create_sales(con, *, arrays: LinkArrays, levels: int) -> None:
     """The temp table `sales` for the top level (the cities of each province): value sold by
     suppliers producing in each city, by year, system-level node (segment roots stand for
     themselves) and public, from every link counted (any customer). One numpy bincount over
@@ -722,7 +744,7 @@ def create_sales(con, *, lk: pa.Table, levels: int) -> None:
         "NULL::BIGINT AS child_id, NULL::SMALLINT AS year, NULL::VARCHAR AS segment, "
         "NULL::BIGINT AS system, NULL::BOOLEAN AS public, NULL::BIGINT AS value WHERE FALSE"
     )
-    ok = lk.column("ok").to_numpy(zero_copy_only=False)
+    ok = arrays("ok")
     if levels < 2 or not ok.any():
         con.execute(empty)
         return
@@ -730,28 +752,30 @@ def create_sales(con, *, lk: pa.Table, levels: int) -> None:
     nodes = con.sql(
         "SELECT id, coalesce(system, id) AS grp, segment, depth FROM node_t"
     ).fetchnumpy()
-    region = lk.column("sup_region_id").fill_null(-1).to_numpy(zero_copy_only=False)
-    node = lk.column("node_id").fill_null(-1).to_numpy(zero_copy_only=False)
-    year = lk.column("year").fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
-    public = lk.column("public").to_numpy(zero_copy_only=False)
-    cents = lk.column("cents").fill_null(0).to_numpy(zero_copy_only=False)
+    region = arrays("sup_region_id", -1)
+    node = arrays("node_id", -1)
+    year = arrays("year", 0)
+    public = arrays("public")
+    cents = arrays("cents", 0)
     # Dense indexes: a region -> its city (-1 above city level), a node -> its group.
     city_of = np.full(int(max(reg["id"].max(), region.max())) + 2, -1, np.int64)
     city_of[reg["id"]] = reg["a1"]
     cities, city_pos = np.unique(reg["a1"], return_inverse=True)
-    city_index = np.full(len(city_of), -1, np.int64)
+    city_index = np.full(len(city_of), -1, np.int32)
     city_index[reg["id"]] = city_pos
     groups, group_pos = np.unique(nodes["grp"], return_inverse=True)
-    group_index = np.full(int(max(nodes["id"].max(), node.max())) + 2, -1, np.int64)
+    group_index = np.full(int(max(nodes["id"].max(), node.max())) + 2, -1, np.int32)
     group_index[nodes["id"]] = group_pos
     c = city_index.take(region, mode="clip")
     g = group_index.take(node, mode="clip")
     keep = ok & (c >= 0) & (g >= 0) & (region >= 0)
     first = int(year[keep].min()) if keep.any() else 0
     n_years = int(year[keep].max()) - first + 1 if keep.any() else 1
-    key = ((c[keep] * n_years + (year[keep] - first)) * len(groups) + g[keep]) * 2
-    key += public[keep]
-    sums = np.bincount(key, weights=cents[keep], minlength=len(cities) * n_years * len(groups) * 2)
+    size = len(cities) * n_years * len(groups) * 2
+    kind = np.int32 if size < 2**31 else np.int64
+    key = (c[keep].astype(kind) * n_years + (year[keep] - first)) * len(groups) + g[keep]
+    key = key * 2 + public[keep]
+    sums = np.bincount(key, weights=cents[keep], minlength=size)
     cell = np.flatnonzero(sums)
     public_of, rest = cell % 2, cell // 2
     group_at, rest = rest % len(groups), rest // len(groups)
@@ -902,19 +926,19 @@ def recompute(
         levels = regions.max_depth + 1
         node_ids, _, _ = _node_arrays(con)
         with timer.step("load links"):
-            lk = load_links(con, snapshot, node_ids)
+            columns = load_links(con, snapshot, node_ids)
         with timer.step("rejects"):
             rejects = count_rejects(con)
             years = (rejects.pop("first_year"), rejects.pop("last_year"))
         with timer.step("scope"):
             create_scope_aggregates(con, levels=levels, customers=customers_sql(customer_ids))
         with timer.step("single source"):
-            node_index = np.zeros(int(node_ids.max()) + 1 if len(node_ids) else 1, np.int64)
+            node_index = np.zeros(int(node_ids.max()) + 1 if len(node_ids) else 1, np.int32)
             node_index[node_ids] = np.arange(len(node_ids))
-            arrays = scope_arrays(lk, scope_mask(lk, customer_ids), node_index)
+            arrays = scope_arrays(columns, scope_mask(columns, customer_ids), node_index)
         if lq:
             with timer.step("city roles (LQ)"):
-                create_sales(con, lk=lk, levels=levels)
+                create_sales(con, arrays=columns, levels=levels)
         for audience in audiences:
             tables = compute_metrics(
                 con, levels=levels, audience=audience, timer=timer, arrays=arrays
@@ -927,9 +951,9 @@ def recompute(
                     write_table(con, table, results / audience / f"{name}.parquet")
         if graph:
             with timer.step("dependency graph"):
-                graph_module.build(snapshot, lk=lk, scope=arrays, years=years)
+                graph_module.build(snapshot, links=columns, scope=arrays, years=years)
         con.unregister("lk")
-        del lk, arrays
+        del columns, arrays
     finally:
         con.close()
     summary = {

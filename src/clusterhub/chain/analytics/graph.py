@@ -70,8 +70,8 @@ def _csr_by_bucket(rows: np.ndarray, columns: np.ndarray, n_rows: int, n_columns
     return csr.indptr, csr.indices.astype(np.int32, copy=False)
 
 
-def build(snapshot: Snapshot, *, lk, scope: dict, years: tuple) -> dict:
-    """Write graph/*.npy for the snapshot: the edges from `lk` (the links, Arrow), the OEMs'
+def build(snapshot: Snapshot, *, links, scope: dict, years: tuple) -> dict:
+    """Write graph/*.npy for the snapshot: the edges from `links` (engine.LinkArrays), the OEMs'
     purchases from `scope` (numpy columns); `years`: first and last year of the links counted."""
     out = snapshot.graph_dir
     out.mkdir(parents=True, exist_ok=True)
@@ -83,11 +83,11 @@ def build(snapshot: Snapshot, *, lk, scope: dict, years: tuple) -> dict:
     first = int(first) if first is not None else 2000
     n_years = int(last) - first + 1 if last is not None else 1
     buckets = n_years * 2
-    ok = lk.column("ok").to_numpy(zero_copy_only=False)
-    sup = dense_index(lk.column("supplier_id").to_numpy(zero_copy_only=False)[ok], ent_ids)
-    cus = dense_index(lk.column("customer_id").to_numpy(zero_copy_only=False)[ok], ent_ids)
-    year = lk.column("year").to_numpy(zero_copy_only=False)[ok]
-    public = lk.column("public").to_numpy(zero_copy_only=False)[ok]
+    ok = links("ok")
+    sup = dense_index(links("supplier_id", -1)[ok], ent_ids)
+    cus = dense_index(links("customer_id", -2)[ok], ent_ids)
+    year = links("year", 0)[ok]
+    public = links("public")[ok]
     wide = n * buckets >= 2**31 - 1
     index_type = np.int64 if wide else np.int32
     bucket = (year.astype(index_type) - first) * 2 + public

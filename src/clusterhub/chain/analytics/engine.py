@@ -1,4 +1,8 @@
-"""Every metric of the chain analytics, computed by DuckDB in-process over one snapshot directory.
+"""Every metric of the chain analytics, computed in-process over one snapshot directory.
+
+DuckDB does the grouped aggregates, joins and result files (no extension is ever downloaded);
+numpy does what DuckDB measured slow at (aggregates with millions of groups): the dense
+single-source roll-up, the city sales (one bincount) and the dependency graph (graph.py).
 
 A snapshot is a directory of files with the schemas below: Parquet for the small tables, an Arrow
 IPC file for the links (written by `snapshot.export` from the database, or by the benchmark's

@@ -235,3 +235,52 @@ def test_non_oem_customers_are_not_in_the_rate(world, refresh):
     chosen = report(region_code="220000", oems=[tier1.public_id])
     assert chosen["rate"]["value_total"] == "1000.00"
     assert node(chosen, "MAT.STL")["class"] == "missing"
+
+
+def test_gap_reasons_read_in_yi_and_wan_yuan(world, refresh):
+    """Reasons show money as officers read it (亿元 / 万元) and rates with one decimal."""
+    faw = world.oem("一汽")
+    world.link(world.company("长春制动", "chaoyang"), faw, "PRT.CHS.BRK", 50_000_000)
+    world.link(world.company("沈阳制动", "shenyang"), faw, "PRT.CHS.BRK", 150_000_000)
+    world.link(world.company("沈阳钢", "shenyang"), faw, "MAT.STL", 12_345_678)
+    big = world.company("大供应商", "chaoyang")
+    world.link(big, faw, "PRT.BDY", 8_000_000)
+    world.link(world.company("小供应商", "siping"), faw, "PRT.BDY", 2_000_000)
+    refresh()
+    answer = report(region_code="220000")
+    assert node(answer, "PRT.CHS.BRK")["reason"] == (
+        "Local rate 25.0% is under the 30.0% threshold; 1.50亿元 comes from outside the region."
+    )
+    assert node(answer, "MAT.STL")["reason"] == (
+        "Nothing is bought locally: 1,234.57万元 comes from outside the region."
+    )
+    assert node(answer, "PRT.BDY")["reason"] == (
+        "大供应商 supplies 80.0% of 一汽's purchases (1,000.00万元)."
+    )
+    for gap in answer["gaps"]:
+        assert "yuan" not in gap["reason"] and ".00 " not in gap["reason"]
+    # The amounts in the JSON stay plain yuan strings for machines.
+    assert node(answer, "PRT.CHS.BRK")["unmet"] == "150000000.00"
+
+
+def test_the_trend_covers_every_year_with_links(world, refresh):
+    """Every year in which the OEMs buy (anywhere) is in a region's trend; a year without buying
+    in the region has no rate there instead of disappearing from the chart."""
+    faw = world.oem("一汽")
+    local, outside = world.company("长春件", "chaoyang"), world.company("沈阳件", "shenyang")
+    for year in range(2020, 2026):
+        world.link(local, faw, "PRT.BDY", 100 + 10 * year - 20200, year=year)
+        world.link(outside, faw, "PRT.BDY", 100, year=year)
+    siping_oem = world.oem("四平专用车", region="siping")
+    world.link(local, siping_oem, "PRT.BDY", 100, year=2021)
+    refresh()
+    answer = report(region_code="220000")
+    years = [y["year"] for y in answer["trend"]["years"]]
+    assert years == [2020, 2021, 2022, 2023, 2024, 2025]
+    assert all(y["rate_value"] is not None for y in answer["trend"]["years"])
+    siping = report(region_code="220300", year=None)
+    assert siping["years"] == [2021]  # years the region itself has buying in (the year picker)
+    trend = {y["year"]: y["rate_value"] for y in siping["trend"]["years"]}
+    assert list(trend) == [2020, 2021, 2022, 2023, 2024, 2025]
+    assert trend[2021] == 0.0 and trend[2020] is None and trend[2025] is None
+    assert siping["trend"]["change_pp"] is None  # one year with buying: no change to speak of

@@ -135,3 +135,14 @@ def test_recompute_button_for_officers_only(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("chain_analytics:refresh"))
     assert response.status_code == 302
+
+
+def test_chain_map_year_chart_has_every_year_drawn_at_once(client, people, network):
+    """The year chart gets every year with buying (2023 and 2024 here) and is not animated: an
+    animated line showed only its first years in the README screenshot."""
+    response = get(client, people["province_viewer"], "index", "?region=220000")
+    trend = response.context["chart_data"]["trend"]
+    assert trend["years"] == [2023, 2024]
+    assert trend["rates"] == [100.0, 25.0]
+    script = response.content.decode().split('A.chart("chart-trend"', 1)[1][:200]
+    assert "animation: false" in script

@@ -1067,6 +1067,11 @@ class Results:
         )
         return [r["year"] for r in rows]
 
+    def all_years(self) -> list[int]:
+        """Every year with buying in scope in some region (the span of every trend)."""
+        rows = self._rows(f"SELECT DISTINCT year FROM {self.file('rate')} ORDER BY year")  # noqa: S608
+        return [r["year"] for r in rows]
+
     def latest_year(self) -> int | None:
         rows = self._rows(f"SELECT max(year) AS year FROM {self.file('rate')}")  # noqa: S608
         return rows[0]["year"] if rows else None

@@ -26,6 +26,8 @@ import pyarrow as pa
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from clusterhub.core.units import format_amount
+
 from . import engine
 from . import graph as graph_module
 
@@ -44,6 +46,15 @@ def yuan(cents) -> str:
 
 def ratio(part, whole) -> float | None:
     return float(Decimal(int(part or 0)) / Decimal(int(whole))) if whole else None
+
+
+def amount(value) -> str:
+    """Yuan (a decimal string or number) as officers read it: 亿元 from 100 million up, else 万元,
+    two decimals ("1.50亿元", "3,000.00万元")."""
+    if value is None or value == "":
+        return "—"
+    number = Decimal(value)
+    return format_amount(number, "亿元" if abs(number) >= 100_000_000 else "万元")
 
 
 def percent(value: float | None) -> str:
@@ -226,9 +237,16 @@ def _rate(row: dict | None) -> dict:
     }
 
 
-def trend(rows: list[dict]) -> dict:
-    """Rate by year, the least-squares slope and the change first to last, in percentage points."""
-    years = [{"year": r["year"], **_rate(r)} for r in rows]
+def trend(rows: list[dict], all_years=()) -> dict:
+    """Rate by year, the least-squares slope and the change first to last, in percentage points.
+
+    `all_years`: every year in which the snapshot has buying in scope (any region); a year without
+    buying in this region is still listed (zero totals, no rate), so the trend covers every year
+    that has links and one region's chart lines up with another's. A region with no buying at all
+    has an empty trend."""
+    by_year = {r["year"]: r for r in rows}
+    span = sorted(set(by_year) | {int(y) for y in all_years}) if by_year else []
+    years = [{"year": y, **_rate(by_year.get(y))} for y in span]
     points = [(y["year"], y["rate_value"] * 100) for y in years if y["rate_value"] is not None]
     slope = change = None
     if len(points) >= 2:
@@ -240,27 +258,28 @@ def trend(rows: list[dict]) -> dict:
 
 
 def _reason(node: dict, weak: Decimal, single: Decimal) -> str:
+    """Why a node is a gap, in words, with amounts in 亿元/万元 and rates with one decimal."""
     cls = node["class"]
     if cls == engine.MISSING:
-        return _("Nothing is bought locally: %(unmet)s yuan comes from outside the region.") % {
-            "unmet": node["unmet"]
+        return _("Nothing is bought locally: %(unmet)s comes from outside the region.") % {
+            "unmet": amount(node["unmet"])
         }
     if cls == engine.WEAK:
         return _(
-            "Local rate %(rate)s is under the %(threshold)s threshold; %(unmet)s yuan comes "
+            "Local rate %(rate)s is under the %(threshold)s threshold; %(unmet)s comes "
             "from outside the region."
         ) % {
             "rate": percent(node["rate_value"]),
             "threshold": percent(float(weak)),
-            "unmet": node["unmet"],
+            "unmet": amount(node["unmet"]),
         }
     if cls == engine.SINGLE_SOURCE:
         top = node["single"]
-        text = _("%(supplier)s supplies %(share)s of %(oem)s's purchases (%(value)s yuan).") % {
+        text = _("%(supplier)s supplies %(share)s of %(oem)s's purchases (%(value)s).") % {
             "supplier": (top["supplier"] or {}).get("name") or _("One supplier"),
             "share": percent(top["share"]),
             "oem": (top["oem"] or {}).get("name") or _("an OEM"),
-            "value": top["oem_total"],
+            "value": amount(top["oem_total"]),
         }
         if top["oems"] > 1:
             text += " " + _("%(count)s OEMs of the region depend on one supplier here.") % {
@@ -365,7 +384,7 @@ def _region_report(view, region_id, year, oem_ids, weak, single) -> dict:
         "oems": None if oem_ids is None else [enterprises.get(i) for i in sorted(oem_ids)],
         "thresholds": {"weak": str(weak), "single_source": str(single)},
         "rate": _rate(this_year),
-        "trend": trend(rate_rows),
+        "trend": trend(rate_rows, results.all_years()),
         "by_oem": [{"oem": enterprises.get(r["customer_id"]), **_rate(r)} for r in by_oem],
         "by_city": cities,
         "by_node": nodes,

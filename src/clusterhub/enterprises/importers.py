@@ -1,8 +1,12 @@
 """Enterprise lists as bureaus keep them, imported through the shared engine (clusterhub.tabular).
 
 One row is one enterprise, optionally with one site. A row updates the enterprise that has its
-credit code, else its public id, else exactly its registered name; otherwise it creates one.
-Empty cells leave the existing values alone; aliases are added, never removed.
+credit code, else its public id, else exactly its registered name. Any other row goes through
+entity resolution (clusterhub.resolution, docs/resolution.md) against the whole registry and the
+file's other rows: merged automatically into the record it names under another name (blank
+fields filled, its names kept as aliases), created and queued for review in the middle band, or
+created. The preview lists the decision of every row. Empty cells leave the existing values
+alone; aliases are added, never removed.
 """
 
 from __future__ import annotations
@@ -17,6 +21,16 @@ from django.utils.translation import gettext_lazy
 from clusterhub.core.choices import Confidentiality, Datum
 from clusterhub.geo.models import Region, RetiredRegionCode
 from clusterhub.geo.services import RegionLookup, find_region
+from clusterhub.resolution.choices import Decision, ReviewKind
+from clusterhub.resolution.models import FieldProvenance
+from clusterhub.resolution.normalise import has_chinese, normalise_record
+from clusterhub.resolution.services import (
+    PROVENANCE_FIELDS,
+    city_of_region,
+    queue_review,
+    registry_records,
+    resolve_rows,
+)
 from clusterhub.tabular.columns import (
     AmountColumn,
     CellError,
@@ -77,6 +91,13 @@ DATUM_ZH = {
 }
 SITE_FIELD_COLUMNS = {"name": "site_name", "kind": "site_kind", "region": "site_region"}
 PUBLIC_ID = re.compile(r"^E[0-9A-Z]{9}$")
+RESOLUTION_LISTED = 10_000  # rows listed in the preview's resolution table (counts stay exact)
+
+
+def _alias_kind(name) -> str:
+    if not name:
+        return AliasKind.OTHER
+    return AliasKind.OTHER if has_chinese(name) else AliasKind.ENGLISH
 
 
 # ---------------------------------------------------------------------------------------------
@@ -478,6 +499,10 @@ class EnterpriseImporter(Importer):
     def start(self, ctx):
         ctx.cache["file_keys"] = {}  # name/code of rows checked so far -> row number
         ctx.cache["written"] = {}  # row number -> enterprise written (for parent groups)
+        ctx.cache["registry"] = None  # resolution's registry records, loaded on first need
+        ctx.cache["new_rows"] = {}  # row number -> the new enterprise of that row
+        ctx.cache["resolution"] = []  # per row: what resolution decided (the preview shows it)
+        ctx.cache["resolution_counts"] = {"key": 0, "auto": 0, "review": 0, "new": 0}
 
     def describe(self, row):
         return row.values.get("name") or (row.instance.name if row.instance else "")
@@ -497,6 +522,15 @@ class EnterpriseImporter(Importer):
         matched = {}
         for row in rows:
             matched[row.number] = self._match(row, by_code, by_id, by_name)
+        resolved = self._resolve([r for r in rows if r.ok and matched[r.number] is None], ctx)
+        # One Python object per record, so two rows naming it differently both land on it.
+        same = {e.pk: e for e in matched.values() if e is not None}
+        for number, resolution in resolved.items():
+            if resolution.enterprise is not None and resolution.enterprise.pk is not None:
+                resolution.enterprise = same.setdefault(
+                    resolution.enterprise.pk, resolution.enterprise
+                )
+                matched[number] = resolution.enterprise
         existing = [e for e in matched.values() if e is not None]
         changeable = ctx.allowed_pks(Enterprise.objects.all(), [e.pk for e in existing])
         aliases = defaultdict(set)
@@ -512,19 +546,187 @@ class EnterpriseImporter(Importer):
         for row in rows:
             if not row.ok:
                 continue
-            enterprise = matched[row.number]
-            if enterprise is not None and enterprise.pk not in changeable:
-                row.error(
-                    "credit_code" if "credit_code" in row.values else "name",
-                    _("outside your region: you may not change this enterprise"),
-                )
-                continue
-            self._build(row, enterprise, ctx, aliases, sites)
+            resolution = resolved.get(row.number)
+            if resolution is not None:
+                self._build_resolved(row, resolution, ctx, changeable, aliases, sites)
+            else:
+                enterprise = matched[row.number]
+                if enterprise is not None and enterprise.pk not in changeable:
+                    row.error(
+                        "credit_code" if "credit_code" in row.values else "name",
+                        _("outside your region: you may not change this enterprise"),
+                    )
+                    continue
+                self._build(row, enterprise, ctx, aliases, sites)
+                if row.ok and enterprise is not None:
+                    self._note_resolution(row, ctx, "key", 1.0, enterprise)
             if row.ok:
                 file_keys = ctx.cache["file_keys"]
                 for key in ("name", "credit_code", "public_id", "short_name"):
                     if key in row.values:
                         file_keys.setdefault(row.values[key], row.number)
+                if row.action == "create":
+                    ctx.cache["new_rows"][row.number] = row.instance
+                    registry = ctx.cache["registry"]
+                    if registry is not None:
+                        # Later batches of the file meet this company as a registry record.
+                        registry.append((row.instance, normalise_record(self._canonical(row))))
+
+    # -- entity resolution --
+    @staticmethod
+    def _canonical(row) -> dict:
+        """The row in resolution's canonical shape (docs/resolution.md)."""
+        values = row.values
+        region = values.get("home_region")
+        canonical = {"_row": row.number}
+        for key in ("name", "name_en", "short_name", "credit_code", "stock_code", "website"):
+            if values.get(key):
+                canonical[key] = values[key]
+        if values.get("address"):
+            canonical["address"] = values["address"]
+        names = list(values.get("aliases", [])) + list(values.get("former_names", []))
+        if names:
+            canonical["aliases"] = names
+        if isinstance(region, Region):
+            canonical["city"] = city_of_region(region)
+        return canonical
+
+    def _resolve(self, rows, ctx) -> dict:
+        """Resolution of the rows no key matched: row number -> Resolution."""
+        if not rows:
+            return {}
+        if ctx.cache["registry"] is None:
+            ctx.cache["registry"] = registry_records()
+        resolutions = resolve_rows(
+            rows=[self._canonical(row) for row in rows],
+            source=ctx.source,
+            registry=ctx.cache["registry"],
+        )
+        return {row.number: r for row, r in zip(rows, resolutions, strict=True)}
+
+    def _note_resolution(self, row, ctx, decision, score, target=None, candidate=None, ctx_note=""):
+        counts = ctx.cache["resolution_counts"]
+        counts[decision] = counts.get(decision, 0) + 1
+        listed = ctx.cache["resolution"]
+        if len(listed) >= RESOLUTION_LISTED:
+            return
+        visible = self._visible(ctx, [e for e in (target, candidate) if e is not None])
+
+        def named(enterprise):
+            if enterprise is None:
+                return None
+            if enterprise.pk is None:
+                row_number = next(
+                    (n for n, e in ctx.cache["new_rows"].items() if e is enterprise), None
+                )
+                return {"id": "", "name": enterprise.name, "row": row_number}
+            if enterprise.pk not in visible:
+                return {"id": "", "name": _("a record you cannot see"), "row": None}
+            return {"id": enterprise.public_id, "name": enterprise.name, "row": None}
+
+        listed.append(
+            {
+                "row": row.number,
+                "label": row.values.get("name", ""),
+                "decision": decision,
+                "score": round(float(score), 4),
+                "into": named(target),
+                "candidate": named(candidate),
+                "note": str(ctx_note),
+            }
+        )
+
+    @staticmethod
+    def _visible(ctx, enterprises) -> set:
+        pks = {e.pk for e in enterprises if e.pk is not None}
+        return ctx.allowed_pks(Enterprise.objects.all(), pks, "view") if pks else set()
+
+    def _build_resolved(self, row, resolution, ctx, changeable, aliases, sites):
+        """Act on what resolution decided for a row no key matched."""
+        note = "; ".join(str(n) for n in resolution.notes)
+        target = resolution.enterprise
+        if resolution.decision == Decision.AUTO and target is None:
+            # Another new company of this file, named differently (an earlier row of it).
+            head = resolution.cluster.removeprefix("new-")
+            target = ctx.cache["new_rows"].get(int(head)) if head.isdigit() else None
+        if resolution.decision == Decision.AUTO and target is not None:
+            if target.pk is None or target.pk in changeable:
+                self._build_merge(row, target, ctx, aliases, sites)
+                if row.ok:
+                    self._note_resolution(row, ctx, "auto", resolution.score, target, None, note)
+                return
+            # A record the user may not change: created and asked about, never merged silently.
+            self._build(row, None, ctx, aliases, sites)
+            candidate = target
+            score = resolution.score
+        elif resolution.decision == Decision.REVIEW:
+            self._build(row, None, ctx, aliases, sites)
+            candidate = resolution.candidate
+            if candidate is None:
+                head = resolution.candidate_cluster.removeprefix("new-")
+                candidate = ctx.cache["new_rows"].get(int(head)) if head.isdigit() else None
+            score = resolution.score
+        else:
+            self._build(row, None, ctx, aliases, sites)
+            if row.ok:
+                self._note_resolution(row, ctx, "new", resolution.score, None, None, note)
+            return
+        if not row.ok:
+            return
+        if candidate is None:
+            self._note_resolution(row, ctx, "new", score, None, None, note)
+            return
+        row.extra["review"] = {
+            "candidate": candidate,
+            "score": score,
+            "key": resolution.key,
+            "incoming": {
+                k: v
+                for k, v in self._canonical(row).items()
+                if k != "_row" and isinstance(v, str | list) and v
+            },
+        }
+        self._note_resolution(row, ctx, "review", score, None, candidate, note)
+
+    def _build_merge(self, row, enterprise, ctx, aliases, sites):
+        """A row resolution merges into a record named differently: blank fields are filled, the
+        row's names become aliases; nothing the record already says is overwritten."""
+        values = row.values
+        if enterprise.pk is not None:
+            self.start_update(row, enterprise)
+        else:
+            # A new company of this file: the row is folded into the record it creates.
+            row.action = "update"
+            row.instance = enterprise
+            row.before = None
+            row.extra["merge_into_new"] = True
+        filled = []
+        for field in ("credit_code", *self.ENTERPRISE_FIELDS):
+            if field in ("name", "confidentiality", "source") or field not in values:
+                continue
+            if getattr(enterprise, field) in (None, ""):
+                setattr(enterprise, field, values[field])
+                filled.append(field)
+        self.clean_instance(row, enterprise, [f for f in self.TEXT_FIELDS if f in filled])
+        known = {enterprise.name, enterprise.name_en, enterprise.short_name}
+        known |= set(aliases.get(enterprise.pk, ())) if enterprise.pk else set()
+        names = [(values.get(k), _alias_kind(values.get(k))) for k in ("name", "name_en")]
+        names.append((values.get("short_name"), AliasKind.SHORT))
+        names += [(n, AliasKind.OTHER) for n in values.get("aliases", [])]
+        names += [(n, AliasKind.FORMER) for n in values.get("former_names", [])]
+        new = []
+        for name, kind in names:
+            if name and name not in known:
+                known.add(name)
+                new.append((name, kind))
+        if enterprise.pk is None:
+            pending = ctx.cache.setdefault("pending_aliases", {}).setdefault(id(enterprise), set())
+            new = [(n, k) for n, k in new if n not in pending]
+            pending.update(n for n, _k in new)
+        if new:
+            row.extra["aliases"] = new
+            row.extra_changes.append((_("aliases"), "", "、".join(n for n, _k in new)))
+        self._build_site(row, enterprise, ctx, sites)
 
     def _match(self, row, by_code, by_id, by_name):
         code = row.values.get("credit_code")
@@ -731,6 +933,60 @@ class EnterpriseImporter(Importer):
         for row in rows:
             if row.action == "update" or row in later:
                 self.apply_row(row, ctx)
+        self._after_write(rows, ctx)
+
+    def _after_write(self, rows, ctx):
+        """What resolution keeps of written rows: the provenance of every value (which list said
+        what, when) and a review item for each row in the middle band."""
+        source = ctx.source or str(self.label)
+        user = ctx.user if getattr(ctx.user, "is_authenticated", False) else None
+        provenance = []
+        for row in rows:
+            enterprise = row.instance
+            if enterprise is None or enterprise.pk is None or row.extra.get("kept"):
+                continue
+            row.extra["kept"] = True
+            canonical = self._canonical(row)
+            for field in PROVENANCE_FIELDS:
+                value = canonical.get(field)
+                if value in (None, ""):
+                    continue
+                provenance.append(
+                    FieldProvenance(
+                        enterprise=enterprise,
+                        field=field,
+                        value=str(value)[:500],
+                        source=str(row.values.get("source") or source)[:300],
+                        user=user,
+                    )
+                )
+            review = row.extra.get("review")
+            if review and review["candidate"].pk is not None:
+                item = queue_review(
+                    enterprise=enterprise,
+                    candidate=review["candidate"],
+                    score=review["score"],
+                    kind=ReviewKind.IMPORT,
+                    source=source,
+                    incoming_key=review["key"],
+                    incoming=review["incoming"],
+                )
+                if item is not None:
+                    ctx.cache["queued"] = ctx.cache.get("queued", 0) + 1
+                    row.extra["queued"] = item.pk
+        FieldProvenance.objects.bulk_create(provenance, batch_size=1000)
+
+    def report(self, ctx):
+        if "resolution" not in ctx.cache:
+            return {}
+        return {
+            "resolution": {
+                "counts": dict(ctx.cache["resolution_counts"]),
+                "queued": ctx.cache.get("queued", 0),
+                "rows": ctx.cache["resolution"],
+                "truncated": len(ctx.cache["resolution"]) >= RESOLUTION_LISTED,
+            }
+        }
 
     @staticmethod
     def _site_for(row):
@@ -742,6 +998,8 @@ class EnterpriseImporter(Importer):
         super().forget_batch(rows, ctx)
         for row in rows:
             ctx.cache["written"].pop(row.number, None)
+            if row.extra.pop("kept", None) and row.extra.pop("queued", None):
+                ctx.cache["queued"] -= 1
             site = row.extra.get("site")
             if site is not None and row.extra.get("site_new"):
                 site.pk = None
@@ -749,6 +1007,10 @@ class EnterpriseImporter(Importer):
 
     def apply_row(self, row, ctx):
         enterprise = row.instance
+        if enterprise.pk is None and row.action == "update":
+            raise ValidationError(
+                _("the row this one is merged into (the same company) was not imported")
+            )
         group_row = row.extra.get("group_row")
         if group_row is not None:
             group = ctx.cache["written"].get(group_row)
@@ -782,4 +1044,5 @@ class EnterpriseImporter(Importer):
                     }
                 )
         ctx.cache["written"][row.number] = enterprise
+        self._after_write([row], ctx)
         return enterprise

@@ -102,7 +102,7 @@ def resolve_public_id(public_id: str) -> Enterprise | None:
 # Registry records
 
 
-def _city_of_region(region: Region | None) -> str:
+def city_of_region(region: Region | None) -> str:
     while region is not None:
         city = city_of_place(region.name)
         if city:
@@ -121,7 +121,7 @@ def enterprise_row(enterprise: Enterprise) -> dict:
         "aliases": [alias.name for alias in enterprise.aliases.all()],
         "credit_code": enterprise.credit_code or "",
         "stock_code": enterprise.stock_code,
-        "city": _city_of_region(enterprise.home_region),
+        "city": city_of_region(enterprise.home_region),
         "address": next((s.address for s in sites if s.address), ""),
         "website": enterprise.website,
     }
@@ -132,6 +132,12 @@ def _registry() -> list[tuple[Enterprise, dict]]:
         "aliases", "sites"
     )
     return [(e, enterprise_row(e)) for e in queryset.order_by("pk")]
+
+
+def registry_records() -> list[tuple[Enterprise, dict]]:
+    """(enterprise, normalised record) for every registry record. An importer loads it once per
+    file, passes it to every resolve_rows call (registry=) and appends the records it creates."""
+    return [(e, normalise_record(row)) for e, row in _registry()]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -192,8 +198,18 @@ def _unreliable_codes(records: list[dict]) -> set[str]:
     return bad
 
 
-def resolve_rows(*, rows: list[dict], source: str = "", backend: str = "duckdb", spark=None):
+def resolve_rows(
+    *,
+    rows: list[dict],
+    source: str = "",
+    backend: str = "duckdb",
+    spark=None,
+    registry: list[tuple[Enterprise, dict]] | None = None,
+):
     """Resolve list rows against the registry and each other; writes nothing.
+
+    `registry` (from registry_records(), possibly with records an import created since) saves
+    loading and normalising the registry again for every batch of one file.
 
     Returns one Resolution per row, in order: its row number (the row's `_row` if given, else its
     1-based position), the cluster (an existing enterprise's public id, or new-<row> for a new
@@ -216,7 +232,8 @@ def resolve_rows(*, rows: list[dict], source: str = "", backend: str = "duckdb",
         if not record.get("name_keys"):
             notes[i].append(_("no name"))
 
-    registry = _registry()
+    if registry is None:
+        registry = registry_records()
     n = len(records)
     ids = list(range(n + len(registry)))
     all_records = []
@@ -224,9 +241,9 @@ def resolve_rows(*, rows: list[dict], source: str = "", backend: str = "duckdb",
         all_records.append({**record, "unique_id": i})
     registry_ids: dict[int, str] = {}
     by_uid: dict[int, Enterprise] = {}
-    for j, (enterprise, row) in enumerate(registry):
+    for j, (enterprise, normalised) in enumerate(registry):
         uid = n + j
-        all_records.append({**normalise_record(row), "unique_id": uid})
+        all_records.append({**normalised, "unique_id": uid})
         registry_ids[uid] = enterprise.public_id
         by_uid[uid] = enterprise
     keys = [record_key(r) for r in records]

@@ -99,9 +99,10 @@ class Row:
 class ImportContext:
     """What an importer needs to know about the run: the user, their rights, shared caches."""
 
-    def __init__(self, *, user, system: bool, apply: bool):
+    def __init__(self, *, user, system: bool, apply: bool, source: str = ""):
         self.user = user
         self.system = system
+        self.source = source  # what the rows came from (the file's name), for provenance
         self.access = None if system else get_access(user)
         self.apply = apply
         self.cache: dict[str, Any] = {}
@@ -206,6 +207,11 @@ class Importer:
     def describe(self, row: Row) -> str:
         return ""
 
+    def report(self, ctx: ImportContext) -> dict:
+        """Extra entries for the run's result (the preview and the outcome), e.g. what entity
+        resolution decided for each row."""
+        return {}
+
     def url_of(self, instance) -> str:
         get_url = getattr(instance, "get_absolute_url", None)
         if get_url is None:
@@ -267,9 +273,10 @@ class ImportRun:
         apply: bool = False,
         good_rows_only: bool = False,
         progress: Callable[[int, int | None], None] | None = None,
+        source: str = "",
     ):
         self.importer = importer
-        self.ctx = ImportContext(user=user, system=system, apply=apply)
+        self.ctx = ImportContext(user=user, system=system, apply=apply, source=source)
         self.apply = apply
         self.good_rows_only = good_rows_only
         self.progress = progress
@@ -641,6 +648,7 @@ class ImportRun:
                 len(items) >= MAX_LISTED_ISSUES
                 for items in (self.errors, self.warnings, self.conversions)
             ),
+            **(self.importer.report(self.ctx) if self.table is not None else {}),
         }
 
 

@@ -327,6 +327,7 @@ def _new_run(job: ImportJob, *, apply: bool, phase: str, also=None) -> ImportRun
         apply=apply,
         good_rows_only=job.good_rows_only,
         progress=progress,
+        source=job.file_name,
     )
 
 

@@ -226,3 +226,33 @@ def test_walk_on_a_long_cycle_ends():
     assert tiers.max() == n - 1 and (tiers >= 0).all()
     assert (graph.walk(g, [0], direction="down", year=2024, public_only=True) <= 0).all()
     assert graph.walk(g, [0], direction="down", max_tiers=3).max() == 3
+
+
+def test_every_year_walk_from_one_enterprise_matches_the_level_walk():
+    """One seed over every year takes scipy's breadth-first search; several seeds the numpy walk.
+    Both give the same tiers on a random graph with cycles and repeated pairs across years."""
+    rng = np.random.default_rng(5)
+    n, years, edges = 400, 3, 3000
+    buckets = years * 2
+    src = rng.integers(0, n - 1, edges)  # enterprise n - 1 has no links at all
+    dst = rng.integers(0, n - 1, edges)
+    src, dst = np.concatenate([src, src[:500]]), np.concatenate([dst, dst[:500]])
+    bucket = rng.integers(0, buckets, len(src))
+    arrays = {"ent_ids": np.arange(n, dtype=np.int64)}
+    for name, a, b in (("out", src, dst), ("in", dst, src)):
+        rows = a * buckets + bucket
+        order = np.argsort(rows, kind="stable")
+        arrays[f"{name}_indptr"] = np.concatenate(
+            [[0], np.cumsum(np.bincount(rows, minlength=n * buckets))]
+        ).astype(np.int32)
+        arrays[f"{name}_idx"] = b[order].astype(np.int32)
+    g = graph.Graph(2023, years, arrays)
+    lonely = n - 1
+    for direction in ("down", "up"):
+        for seed in range(0, n - 1, 7):
+            for max_tiers in (None, 1, 3):
+                one = graph.walk(g, [seed], direction=direction, max_tiers=max_tiers)
+                two = graph.walk(g, [seed, lonely], direction=direction, max_tiers=max_tiers)
+                assert two[lonely] == 0 and one[lonely] == -1
+                two[lonely] = -1
+                assert np.array_equal(one, two), (direction, seed, max_tiers)

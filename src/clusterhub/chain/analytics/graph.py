@@ -9,7 +9,10 @@ contiguous slice: a walk never reads an edge it will not follow. Duplicate edges
 
 The walk is a level-synchronous breadth-first search in numpy: each level gathers the edges of the
 whole frontier at once and keeps the enterprises not reached before, so a cycle (A supplies B
-supplies A) ends the walk instead of looping. Arrays are saved as .npy and memory-mapped.
+supplies A) ends the walk instead of looping. From one enterprise over every year (the explorer's
+usual question) scipy's compiled breadth-first search runs instead, on the same arrays: it looks
+at each edge once, where the numpy walk gathers every year's copy of a pair. Arrays are saved as
+.npy and memory-mapped.
 
 At risk: when a supplier (or one of its sites, or every producer in a region) fails, its customers
 are affected, and so is everyone who buys from an affected enterprise, through any number of tiers.
@@ -142,6 +145,23 @@ class Graph:
     def ids_of(self, index) -> np.ndarray:
         return np.asarray(self.arrays["ent_ids"])[index]
 
+    def every_year(self, direction: str):
+        """The enterprise x enterprise CSR of every year's links (all of them, public or not),
+        built once a process from the bucket CSR: its indptr taken at every bucket-th row, the
+        edge indices shared, the weights one broadcast value (scipy needs some)."""
+        key = "out" if direction == "down" else "in"
+        cache = self.__dict__.setdefault("_every_year", {})
+        if key not in cache:
+            indices = self.arrays[f"{key}_idx"]
+            indptr = np.ascontiguousarray(self.arrays[f"{key}_indptr"][:: self.years * 2])
+            if indptr.dtype != indices.dtype and indptr[-1] < 2**31:
+                indptr = indptr.astype(np.int32)
+            weights = np.broadcast_to(np.float64(1.0), indices.shape)
+            cache[key] = sp.csr_matrix(
+                (weights, np.asarray(indices), indptr), shape=(self.size, self.size)
+            )
+        return cache[key]
+
     def slices(self, nodes: np.ndarray, *, direction: str, year, public_only: bool):
         """(starts, ends) of the edges of `nodes` in the year (None: every year)."""
         indptr = self.arrays[f"{'out' if direction == 'down' else 'in'}_indptr"]
@@ -198,9 +218,11 @@ def walk(
     """
     indices = graph.arrays[f"{'out' if direction == 'down' else 'in'}_idx"]
     n = graph.size
-    tier = np.full(n, -1, np.int16)
     seeds = np.unique(np.asarray(seeds, np.int64))
     seeds = seeds[(seeds >= 0) & (seeds < n)]
+    if year is None and not public_only and seeds.size == 1 and len(indices) < 2**31 - 1:
+        return _walk_every_year(graph, int(seeds[0]), direction, max_tiers)
+    tier = np.full(n, -1, np.int16)
     tier[seeds] = 0
     frontier = seeds
     level = 0
@@ -231,6 +253,37 @@ def walk(
         stamp[reached] = positions
         frontier = reached[stamp[reached] == positions].astype(np.int64)
         tier[frontier] = level
+    return tier
+
+
+def _walk_every_year(graph: Graph, seed: int, direction: str, max_tiers: int | None):
+    """walk() from one enterprise over every year's links: scipy's compiled breadth-first search
+    on the CSR as it is. An enterprise's buckets are consecutive rows, so every bucket-th entry of
+    indptr makes an enterprise x enterprise CSR over the same indices (no copy of the edges); the
+    search checks each edge once, where the numpy walk gathers every year's copy of a pair.
+
+    The search returns the enterprises in breadth-first order, tier by tier, and each one's
+    predecessor; a predecessor's position in that order never decreases along it, so each tier
+    ends where the predecessors start to lie in it: one searchsorted per tier."""
+    from scipy.sparse.csgraph import breadth_first_order
+
+    n = graph.size
+    matrix = graph.every_year(direction)
+    order, predecessors = breadth_first_order(matrix, seed, directed=True, return_predecessors=True)
+    tier = np.full(n, -1, np.int16)
+    position = np.empty(n, np.int64)
+    position[order] = np.arange(len(order))
+    parent_position = position[predecessors[order[1:]]]
+    level, end = 0, 1  # order[:end]: the tiers found so far
+    tier[seed] = 0
+    while end < len(order) and (max_tiers is None or level < max_tiers):
+        level += 1
+        # The next tier: the enterprises (after `end`) whose predecessor is in this tier.
+        stop = int(np.searchsorted(parent_position, end, side="left")) + 1
+        if stop <= end:
+            break
+        tier[order[end:stop]] = level
+        end = stop
     return tier
 
 

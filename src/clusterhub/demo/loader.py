@@ -17,12 +17,12 @@ from django.utils.translation import gettext as _
 
 from clusterhub.chain.models import SupplyLink
 from clusterhub.core.choices import Datum
-from clusterhub.enterprises.models import Enterprise
+from clusterhub.enterprises.models import Capability, Enterprise, Site
 from clusterhub.geo.models import Region
 
 from .people import delete_people, load_people
 from .real import load_real_companies, real_public_ids
-from .records import Tally, upsert
+from .records import Tally, analyze, upsert
 from .reference import load_reference, read_csv
 from .synthetic import (
     DEFAULT_SEED,
@@ -115,6 +115,8 @@ def load_demo(*, reset: bool = False, seed: int = DEFAULT_SEED) -> DemoSummary:
         generate_population(seed=seed), real=real.enterprises, real_sites=real.plants
     )
     load_people(tally=tally)
+    # The tables were just filled in bulk: give PostgreSQL's planner their real sizes.
+    analyze(Enterprise, Site, SupplyLink, Capability, Region)
     return DemoSummary(
         tally=tally,
         population=population,

@@ -6,7 +6,7 @@ change log then records exactly the real changes). Bulk inserts are logged with 
 
 from __future__ import annotations
 
-from django.db import models
+from django.db import connections, models, router
 
 from clusterhub.core.changelog import log_bulk_create, log_bulk_delete
 
@@ -113,3 +113,16 @@ def bulk_delete(queryset, *, related=()) -> int:
     for start in range(0, len(pks), 500):
         model._base_manager.filter(pk__in=pks[start : start + 500])._raw_delete(queryset.db)
     return len(pks)
+
+
+def analyze(*models_to_analyze) -> None:
+    """Refresh PostgreSQL's planner statistics after a bulk load. Until autovacuum gets to a
+    freshly filled table the planner believes it is empty and may pick nested loops that take
+    minutes over a few hundred thousand rows."""
+    database = router.db_for_write(models_to_analyze[0]) if models_to_analyze else "default"
+    connection = connections[database]
+    if connection.vendor != "postgresql":
+        return
+    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models_to_analyze)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")

@@ -937,21 +937,27 @@ def local_sourcing_rates() -> dict[int, float]:
     """Local share of the value FAW's Changchun plants buy, per year, as stored."""
     from django.db.models import Sum
 
-    plants = Site.objects.filter(
-        enterprise__group__public_id=real_public_id("faw"),
-        enterprise__kind="oem",
-        kind="plant",
-        region__path__startswith="220000/220100/",
+    # The plants first (a handful of ids): one grouped pass over the links, no subquery.
+    plant_ids = list(
+        Site.objects.filter(
+            enterprise__group__public_id=real_public_id("faw"),
+            enterprise__kind="oem",
+            kind="plant",
+            region__path__startswith="220000/220100/",
+        ).values_list("id", flat=True)
     )
+    totals = (
+        SupplyLink.objects.filter(customer_site_id__in=plant_ids, year__in=YEARS)
+        .values("year")
+        .annotate(
+            total=Sum("annual_value"),
+            local=Sum("annual_value", filter=Q(supplier_site__region__path__startswith="220000/")),
+        )
+    )
+    by_year = {row["year"]: row for row in totals}
     rates = {}
     for year in YEARS:
-        links = SupplyLink.objects.filter(customer_site__in=plants, year=year)
-        total = links.aggregate(v=Sum("annual_value"))["v"] or 0
-        local = (
-            links.filter(supplier_site__region__path__startswith="220000/").aggregate(
-                v=Sum("annual_value")
-            )["v"]
-            or 0
-        )
-        rates[year] = float(local / total) if total else 0.0
+        row = by_year.get(year)
+        total = row["total"] if row else 0
+        rates[year] = float((row["local"] or 0) / total) if total else 0.0
     return rates

@@ -8,6 +8,17 @@ from clusterhub.geo.models import Region
 from .factories import MembershipFactory, OrganisationFactory, RegionFactory, UserFactory
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On PostgreSQL no statement may run for more than four minutes: a runaway query plan fails
+    its test with the SQL named instead of holding locks that stall the rest of the run."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if "postgresql" in database["ENGINE"]:
+        database.setdefault("OPTIONS", {})["options"] = "-c statement_timeout=240000"
+
+
 @pytest.fixture(autouse=True)
 def _immediate_tasks_and_english_errors(settings, tmp_path):
     # Background tasks run inline in tests; analytics caches go to a per-test folder.

@@ -4,6 +4,8 @@ Reads go through `restrict(user, "view")`; writes through the services, which va
 so a bad credit code or an unknown region is a 422 naming the field.
 """
 
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
@@ -108,6 +110,17 @@ def list_enterprises(request, filters: Query[EnterpriseFilters]):
     "/{public_id}", response={200: EnterpriseDetail, **READ_ERRORS}, summary="Get an enterprise"
 )
 def get_enterprise(request, public_id: str):
+    """The id of a record merged into another answers with a redirect (302) to the kept one."""
+    visible = Enterprise.objects.restrict(request.auth, "view")
+    if not visible.filter(public_id=public_id).exists():
+        from clusterhub.resolution.services import resolve_public_id
+
+        survivor = resolve_public_id(public_id)
+        if survivor is not None and survivor.public_id != public_id:
+            if visible.filter(pk=survivor.pk).exists():
+                return HttpResponseRedirect(
+                    reverse("api:get_enterprise", args=[survivor.public_id])
+                )
     enterprise = get_visible(request, Enterprise.objects.all(), public_id=public_id)
     return _enterprise_detail(request, enterprise)
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.db.models import Count, Sum
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -58,10 +59,22 @@ class EnterpriseDetailView(LoginRequiredMixin, View):
         from clusterhub.chain.models import SupplyLink
 
         user = request.user
-        enterprise = get_object_or_404(
-            Enterprise.objects.restrict(user, "view").select_related("home_region"),
-            public_id=public_id,
+        enterprise = (
+            Enterprise.objects.restrict(user, "view")
+            .select_related("home_region")
+            .filter(public_id=public_id)
+            .first()
         )
+        if enterprise is None:
+            # The id of a record merged into another (entity resolution) keeps answering.
+            from clusterhub.resolution.services import resolve_public_id
+
+            survivor = resolve_public_id(public_id)
+            if survivor is None or survivor.public_id == public_id:
+                raise Http404
+            if not Enterprise.objects.restrict(user, "view").filter(pk=survivor.pk).exists():
+                raise Http404
+            return redirect(survivor.get_absolute_url())
         visible = Enterprise.objects.restrict(user, "view")
         group = visible.filter(pk=enterprise.group_id).first() if enterprise.group_id else None
         subsidiaries = visible.filter(group=enterprise).select_related("home_region")

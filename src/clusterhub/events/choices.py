@@ -42,6 +42,7 @@ class MatchStatus(models.TextChoices):
     UNMATCHED = "unmatched", _("Not matched")
     CREDIT_CODE = "credit_code", _("Matched by credit code")
     EXACT_NAME = "exact_name", _("Matched by exact name")
+    RESOLVED = "resolved", _("Matched by entity resolution")
     CONFIRMED = "confirmed", _("Confirmed by the organiser")
 
 

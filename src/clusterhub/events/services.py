@@ -62,13 +62,18 @@ def registration_of(user, event: Event) -> Registration | None:
 # Registration and the registry
 
 
-def resolve_organisation(*, name: str, credit_code: str = ""):
+def resolve_organisation(*, name: str, credit_code: str = "", role: str = ""):
     """THE hook where a registration's organisation is matched to the enterprise registry.
 
-    Returns (enterprise or None, MatchStatus). Today: the credit code, then an exact registered,
-    short, English or alias name. The entity-resolution app (issue 7) plugs in here: replace the
-    body with its resolver (probabilistic scores, the review queue for the middle band) and keep
-    the return shape; register() and the import of registrations both call only this function.
+    Returns (enterprise or None, MatchStatus): the credit code, then an exact registered, short,
+    English or alias name, then entity resolution (clusterhub.resolution: other names, English
+    and pinyin names, legal suffixes, traditional characters). A match resolution is sure of
+    (auto-merge band) links the registration and is committed like any list row: the name
+    becomes one of the record's aliases, with its provenance. The middle band and unknown names
+    stay unmatched for the organiser to confirm: a public form does not add registry records (a
+    registrant may be a university, a bureau or a newspaper). Government and media
+    participants are not looked up beyond exact keys. register() and the import of
+    registrations both call only this function.
     """
     from clusterhub.enterprises.models import Enterprise, EnterpriseAlias
     from clusterhub.enterprises.services import normalise_query
@@ -90,6 +95,17 @@ def resolve_organisation(*, name: str, credit_code: str = ""):
     )
     if len(set(aliases)) == 1:
         return Enterprise.objects.get(pk=aliases[0]), MatchStatus.EXACT_NAME
+    if role in (ParticipantRole.GOVERNMENT, ParticipantRole.MEDIA):
+        return None, MatchStatus.UNMATCHED
+    from clusterhub.resolution.choices import Decision
+    from clusterhub.resolution.services import commit_resolutions, resolve_rows
+
+    row = {"name": key, "credit_code": code}
+    source = _("conference registration")
+    resolution = resolve_rows(rows=[row], source=source)[0]
+    if resolution.decision == Decision.AUTO and resolution.enterprise is not None:
+        commit_resolutions(rows=[row], resolutions=[resolution], source=source)
+        return resolution.enterprise, MatchStatus.RESOLVED
     return None, MatchStatus.UNMATCHED
 
 
@@ -164,31 +180,34 @@ def register(
         errors["email"] = _("This email address is already registered for the event.")
     if errors:
         raise ValidationError(errors)
-    enterprise, match = resolve_organisation(name=organisation_name, credit_code=credit_code)
-    registration = Registration(
-        event=event,
-        user=user,
-        name=name.strip(),
-        title=title,
-        email=email,
-        phone=phone,
-        organisation_name=organisation_name.strip(),
-        credit_code=(credit_code or "").strip().upper(),
-        enterprise=enterprise,
-        match_status=match,
-        role=role,
-        languages=langs,
-        needs_interpreter=needs_interpreter,
-        max_meetings=int(max_meetings),
-        available_slots=sorted(chosen),
-        delegation=(delegation or "").strip(),
-        city=city,
-        offers=offers,
-        seeks=seeks,
-        is_synthetic=is_synthetic,
-    )
-    registration.full_clean(exclude=["token", "enterprise", "user", "city"])
-    registration.save()
+    with transaction.atomic():  # an alias resolution adds goes with the registration
+        enterprise, match = resolve_organisation(
+            name=organisation_name, credit_code=credit_code, role=role
+        )
+        registration = Registration(
+            event=event,
+            user=user,
+            name=name.strip(),
+            title=title,
+            email=email,
+            phone=phone,
+            organisation_name=organisation_name.strip(),
+            credit_code=(credit_code or "").strip().upper(),
+            enterprise=enterprise,
+            match_status=match,
+            role=role,
+            languages=langs,
+            needs_interpreter=needs_interpreter,
+            max_meetings=int(max_meetings),
+            available_slots=sorted(chosen),
+            delegation=(delegation or "").strip(),
+            city=city,
+            offers=offers,
+            seeks=seeks,
+            is_synthetic=is_synthetic,
+        )
+        registration.full_clean(exclude=["token", "enterprise", "user", "city"])
+        registration.save()
     return registration
 
 

@@ -22,4 +22,6 @@ def test_small_import_benchmark_creates_then_leaves_every_row_unchanged(tmp_path
     out = result.stdout
     assert "create=120" in out
     assert "unchanged=120" in out
-    assert "enterprises in the database: 120" in out
+    assert "enterprises in the database: 120" in out  # the baseline's rows were rolled back
+    assert "baseline: bare load" in out
+    assert "first import (dry run + commit) / baseline:" in out

@@ -126,6 +126,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 CLUSTERHUB_SITE_NAME = _("ClusterHub")
 
+# Entity resolution (docs/resolution.md): merge automatically at or above this match probability,
+# ask a person from the review threshold up. The review pages show the precision and recall
+# measured at them (resolution/model/calibration.json, ./run bench resolve --write-calibration).
+CLUSTERHUB_RESOLUTION_AUTO_MERGE = float(os.environ.get("CLUSTERHUB_RESOLUTION_AUTO_MERGE", "0.9"))
+CLUSTERHUB_RESOLUTION_REVIEW = float(os.environ.get("CLUSTERHUB_RESOLUTION_REVIEW", "0.3"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

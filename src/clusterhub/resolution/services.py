@@ -50,10 +50,33 @@ DEFAULT_REVIEW = engine.DEFAULT_REVIEW
 
 def thresholds() -> tuple[float, float]:
     """(auto-merge, review) match probabilities: settings CLUSTERHUB_RESOLUTION_AUTO_MERGE and
-    CLUSTERHUB_RESOLUTION_REVIEW, else the measured defaults."""
+    CLUSTERHUB_RESOLUTION_REVIEW (environment variables of the same names), else the measured
+    defaults. Both are kept within 0..1 and the review threshold at most the auto-merge one."""
     auto = float(getattr(settings, "CLUSTERHUB_RESOLUTION_AUTO_MERGE", DEFAULT_AUTO_MERGE))
     review = float(getattr(settings, "CLUSTERHUB_RESOLUTION_REVIEW", DEFAULT_REVIEW))
+    auto = min(max(auto, 0.0), 1.0)
+    review = min(max(review, 0.0), 1.0)
     return auto, min(review, auto)
+
+
+def measured_at(auto: float, review: float) -> dict:
+    """What the benchmark measured at these thresholds (calibration.json): precision and recall
+    of the automatic merges, recall once the queue is reviewed. `exact` is False when the
+    thresholds are not on the measured grid (the nearest measured auto-merge threshold is shown)."""
+    measured = calibration()
+    grid = measured.get("grid") or []
+    if not grid:
+        return {}
+    best = min(grid, key=lambda g: (abs(g["auto"] - auto), abs(g["review"] - review)))
+    return {
+        "records": measured.get("records"),
+        "auto": best["auto"],
+        "review": best["review"],
+        "precision": best.get("precision"),
+        "recall": best.get("recall"),
+        "recall_with_review": best.get("recall_with_review"),
+        "exact": abs(best["auto"] - auto) < 1e-9 and abs(best["review"] - review) < 1e-9,
+    }
 
 
 def calibration() -> dict:

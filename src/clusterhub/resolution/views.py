@@ -46,7 +46,7 @@ def _officer_or_404(user) -> None:
 
 def _threshold_context() -> dict:
     auto, review = services.thresholds()
-    measured = services.calibration()
+    measured = services.measured_at(auto, review)
     return {"auto_threshold": auto, "review_threshold": review, "measured": measured}
 
 

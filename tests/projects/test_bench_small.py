@@ -52,3 +52,7 @@ def test_generated_bureau_list_imports(bench, tmp_path, settings):
     assert job.result["counts"]["conversions"] > 0  # the 万元 cells in the 亿元 column
     commit_import(user=None, job=job, system=True, background=False)
     assert Project.objects.filter(code__startswith="IMP").count() == 120
+    # The import's baseline (a plain bulk_create of as many projects) runs and cleans up.
+    plain = bench.measure_plain_insert(120, investors=40)
+    assert plain["seconds"] >= 0 and plain["cpu_seconds"] >= 0
+    assert not Project.objects.filter(code__startswith="PLAIN").exists()

@@ -343,3 +343,49 @@ def test_cli_import_dry_run_json(bureau, tmp_path, capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["committed"] is True and data["created"] == 3
     assert Project.objects.count() == 3
+
+
+def test_commit_checks_again_what_changed_since_the_preview(bureau, people):
+    """The commit does not check each row's cells again after a clean dry run, but what depends
+    on the database is checked again: here a Siping project took one of the file's codes between
+    the preview and the commit, and the investor of another row left the registry."""
+    user = people["changchun_officer"]
+    job = preview(user, xlsx(rows()))
+    assert job.result["counts"]["rejected"] == 0
+    siping_row = [1, "CC2024-001", "四平项目", "富奥股份", "四平市", "", "洽谈"] + [""] * 8
+    other = preview_import(
+        user=None,
+        kind="projects",
+        system=True,
+        background=False,
+        file=SimpleUploadedFile("b.xlsx", xlsx([HEADER, siping_row])),
+    )
+    commit_import(user=None, job=other, system=True, background=False)
+    from clusterhub.enterprises.models import Enterprise
+
+    Enterprise.objects.filter(name="吉林省凯达管业有限公司").delete()
+
+    job = commit(user, job)
+    assert job.status == ImportStatus.FAILED
+    reasons = {e["row"]: e["reason"] for e in job.commit_result["errors"]}
+    assert "another area" in reasons[3]  # CC2024-001 is now Siping's
+    assert "unknown investor" in reasons[4]
+    assert set(Project.objects.values_list("code", flat=True)) == {"CC2024-001"}  # all or nothing
+    assert Project.objects.get(code="CC2024-001").name == "四平项目"
+
+
+def test_created_projects_are_in_the_change_log(bureau, people):
+    from clusterhub.core.models import ObjectChange
+
+    user = people["changchun_officer"]
+    job = commit(user, preview(user, xlsx(rows())))
+    assert job.status == ImportStatus.DONE, job.error
+    battery = Project.objects.get(code="CC2024-001")
+    assert battery.created is not None and battery.updated is not None
+    entry = ObjectChange.objects.get(object_id=str(battery.pk), content_type__model="project")
+    assert entry.action == "create" and entry.user == user and entry.source == "import"
+    assert entry.after["code"] == "CC2024-001" and entry.after["contract_amount"] == "30000000.00"
+    assert entry.before is None and entry.object_repr
+    # Stage events and funds are written with their project.
+    assert battery.stage_events.count() == 4
+    assert ObjectChange.objects.filter(content_type__model="fundsarrival").count() == 1

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from .choices import ChangeAction, ChangeSource
 from .models import ChangeLoggedModel, ObjectChange
@@ -67,13 +68,26 @@ def _jsonable(value):
     return value
 
 
+_SNAPSHOT_FIELDS: dict[type, list[str]] = {}
+
+
+def _snapshot_fields(model) -> list[str]:
+    attnames = _SNAPSHOT_FIELDS.get(model)
+    if attnames is None:
+        exclude = set(model.changelog_exclude)
+        attnames = _SNAPSHOT_FIELDS[model] = [
+            field.attname
+            for field in model._meta.concrete_fields
+            if field.name not in exclude and field.attname not in exclude
+        ]
+    return attnames
+
+
 def snapshot(instance) -> dict:
     """The record's concrete fields as JSON-ready values (foreign keys as ids)."""
-    exclude = set(instance.changelog_exclude)
     return {
-        field.attname: _jsonable(getattr(instance, field.attname))
-        for field in instance._meta.concrete_fields
-        if field.name not in exclude and field.attname not in exclude
+        attname: _jsonable(getattr(instance, attname))
+        for attname in _snapshot_fields(type(instance))
     }
 
 
@@ -127,9 +141,51 @@ def _log_delete(sender, instance, **kwargs):
 
 def log_bulk_create(instances) -> None:
     """Log records written with bulk_create (which sends no signals). They must have pks."""
-    ObjectChange.objects.bulk_create(
-        [_record(i, ChangeAction.CREATE, None, snapshot(i)) for i in instances], batch_size=2000
-    )
+    from .bulk import can_copy, copy_rows
+
+    instances = list(instances)
+    if not instances:
+        return
+    if not can_copy(ObjectChange):
+        ObjectChange.objects.bulk_create(
+            [_record(i, ChangeAction.CREATE, None, snapshot(i)) for i in instances],
+            batch_size=2000,
+        )
+        return
+    # Streamed as plain rows: no ObjectChange instance per record (a large import logs 50,000).
+    from psycopg.types.json import Jsonb
+
+    context = current_context()
+    user = context.user if getattr(context.user, "is_authenticated", False) else None
+    user_name = user.get_username() if user else ""
+    now = timezone.now()
+    names = ("time", "user", "user_name", "source", "request_id", "action")
+    names += ("content_type", "object_id", "object_repr", "after")
+    fields = [ObjectChange._meta.get_field(name) for name in names]
+    content_types = {}
+    rows = []
+    for instance in instances:
+        model = type(instance)
+        content_type = content_types.get(model)
+        if content_type is None:
+            content_type = content_types[model] = ContentType.objects.get_for_model(
+                instance, for_concrete_model=True
+            ).pk
+        rows.append(
+            (
+                now,
+                user.pk if user else None,
+                user_name,
+                context.source,
+                context.request_id,
+                ChangeAction.CREATE,
+                content_type,
+                str(instance.pk),
+                str(instance)[:300],
+                Jsonb(snapshot(instance)),
+            )
+        )
+    copy_rows(ObjectChange, fields, rows)
 
 
 def log_bulk_delete(instances) -> None:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from clusterhub.chain.choices import Segment
 from clusterhub.chain.importers import ChainNodeLookup
+from clusterhub.core.bulk import bulk_insert
 from clusterhub.core.changelog import current_context, log_bulk_create
 from clusterhub.core.choices import Confidentiality
 from clusterhub.enterprises.importers import CONFIDENTIALITY_ZH, EnterpriseLookup, RegionsLookup
@@ -536,14 +537,17 @@ class ProjectImporter(Importer):
         if stage in (Stage.STALLED, Stage.DROPPED):
             dates.setdefault(stage, ctx.cache["today"])
         reason = row.values.get("reason", "")
-        errors = stage_errors(
-            project,
-            stage=stage,
-            passed=passed,
-            dates=dates,
-            reason=reason,
-            today=ctx.cache["today"],
-        )
+        errors = {}
+        if not (self.prechecked and row.action == "create"):
+            # A new project's move depends on its row alone: checked by the dry run already.
+            errors = stage_errors(
+                project,
+                stage=stage,
+                passed=passed,
+                dates=dates,
+                reason=reason,
+                today=ctx.cache["today"],
+            )
         for field, message in errors.items():
             row.error(field if field in self._keys() else "stage", message)
         if errors:
@@ -709,7 +713,7 @@ class ProjectImporter(Importer):
             return
         ctx.cache["pending"] = []
         projects = [row.instance for row in rows]
-        Project.objects.bulk_create(projects, batch_size=1000)
+        bulk_insert(Project, projects)
         log_bulk_create(projects)
         named = [
             Project.named_people.through(project_id=p.pk, user_id=uid)
@@ -751,11 +755,11 @@ class ProjectImporter(Importer):
                 if people:
                     project.named_people.add(*people)
         if events:
-            StageEvent.objects.bulk_create(events, batch_size=2000)
+            bulk_insert(StageEvent, events)
         if nodes:
             Project.chain_nodes.through.objects.bulk_create(nodes, ignore_conflicts=True)
         if funds:
-            FundsArrival.objects.bulk_create(funds)
+            bulk_insert(FundsArrival, funds)
             log_bulk_create(funds)
 
     def finish(self, ctx):

@@ -139,6 +139,11 @@ class Importer:
     batch_size: ClassVar[int] = 500
     # Model field name -> column key, for mapping model validation errors to columns.
     field_columns: ClassVar[dict[str, str]] = {}
+    # True in a commit whose dry run of the same file (same checksum) rejected no row: checks
+    # that depend only on the row's own cells (lengths, choices, the order of its dates) passed
+    # then and are not run again. What depends on the database (references, existing records,
+    # keys, the user's rights) is always checked again, in bulk, inside the commit.
+    prechecked: bool = False
 
     def __init__(self):
         self._alias_map: dict[str, Column] | None = None
@@ -235,7 +240,10 @@ class Importer:
 
         Only the fields the row sets are checked (the rest were valid already, or are defaults),
         and never relations: the importer resolved those itself. Checking all of them for every
-        row would cost a query per relation and most of an import's time."""
+        row would cost a query per relation and most of an import's time. Skipped when the
+        row's values were checked by the dry run (`prechecked`)."""
+        if self.prechecked:
+            return
         names = set(fields)
         exclude = [
             f.name
@@ -272,10 +280,12 @@ class ImportRun:
         system: bool = False,
         apply: bool = False,
         good_rows_only: bool = False,
+        prechecked: bool = False,
         progress: Callable[[int, int | None], None] | None = None,
         source: str = "",
     ):
         self.importer = importer
+        importer.prechecked = prechecked and apply
         self.ctx = ImportContext(user=user, system=system, apply=apply, source=source)
         self.apply = apply
         self.good_rows_only = good_rows_only

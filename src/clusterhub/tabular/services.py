@@ -247,8 +247,9 @@ def commit_import(
     """Write a checked file: every row or none, or (good_rows_only) every row that passes.
 
     The file is checked again inside the transaction (the registry may have changed since the
-    preview). Raises ImportRefused if the job is not ready or the preview rejected rows and the
-    user did not choose to import the good rows.
+    preview): references, existing records, keys and rights always; the cells' own checks only
+    if the preview rejected rows. Raises ImportRefused if the job is not ready or the preview
+    rejected rows and the user did not choose to import the good rows.
     """
     _check_actor(user, system)
     if not system and not ImportJob.objects.restrict(user).filter(pk=job.pk).exists():
@@ -311,7 +312,9 @@ def run_job(job: ImportJob, action: str, *, progress=None) -> ImportJob:
     return job
 
 
-def _new_run(job: ImportJob, *, apply: bool, phase: str, also=None) -> ImportRun:
+def _new_run(
+    job: ImportJob, *, apply: bool, phase: str, also=None, prechecked: bool = False
+) -> ImportRun:
     user = job.user
     importer = importer_class(job.kind)()
 
@@ -326,6 +329,7 @@ def _new_run(job: ImportJob, *, apply: bool, phase: str, also=None) -> ImportRun
         system=job.is_system,
         apply=apply,
         good_rows_only=job.good_rows_only,
+        prechecked=prechecked,
         progress=progress,
         source=job.file_name,
     )
@@ -345,7 +349,13 @@ def _run_preview(job: ImportJob, also=None) -> None:
 
 
 def _run_commit(job: ImportJob, also=None) -> None:
-    run = _new_run(job, apply=True, phase="committing", also=also)
+    # A dry run that rejected nothing checked every row's own cells: the commit (same file, by
+    # its checksum below) checks again only what depends on the database.
+    previewed = job.result or {}
+    prechecked = (
+        not previewed.get("file_errors") and (previewed.get("counts") or {}).get("rejected", 1) == 0
+    )
+    run = _new_run(job, apply=True, phase="committing", also=also, prechecked=prechecked)
     path = stored_path(job)
     if not path.exists() or _sha256(path) != job.sha256:
         job.status = ImportStatus.FAILED

@@ -208,6 +208,24 @@ def test_upstream_tiers_of_an_oem(snap):
     assert report.upstream(view, enterprise_id=10, year=None, region_id=None)["suppliers"] == 4
 
 
+def test_the_upward_direction_is_built_on_first_use_and_kept(snap):
+    snapshot = snap(LINKS_WITH_A_CYCLE)
+    assert not (snapshot.graph_dir / "in_idx.npy").exists()  # the recompute skips it
+    g = graph.load(snapshot)
+    tiers = graph.walk(g, g.index_of([10]), direction="up", year=2024)
+    reached = np.flatnonzero(tiers >= 1)
+    assert dict(zip(g.ids_of(reached).tolist(), tiers[reached].tolist(), strict=True)) == {
+        20: 1,
+        21: 1,
+        30: 2,
+    }
+    assert (snapshot.graph_dir / "in_idx.npy").exists()
+    graph._loaded.clear()  # another process: reads the saved files
+    again = graph.load(snapshot)
+    assert "in_idx" in again.arrays
+    assert np.array_equal(graph.walk(again, again.index_of([10]), direction="up", year=2024), tiers)
+
+
 def test_walk_on_a_long_cycle_ends():
     # A ring of 2,000 enterprises, 0 -> 1 -> ... -> 1999 -> 0, internal links of one year: each
     # enterprise has two CSR buckets (internal, public) and its one edge is internal.

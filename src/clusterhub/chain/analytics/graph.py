@@ -1,8 +1,9 @@
 """The supplier -> customer graph in compact arrays, and the multi-tier dependency walks.
 
 Nodes are enterprises: dense indexes 0..n-1 of the sorted enterprise ids. Edges are valid links,
-stored twice as CSR (scipy.sparse, int32 indices): "out" from supplier to customer and "in" from
-customer to supplier. A row of the CSR is not an enterprise but a bucket (enterprise, year,
+stored as CSR (scipy.sparse, int32 indices): "out" from supplier to customer, written by the
+recompute, and "in" from customer to supplier, its transpose, built and saved by the first upward
+walk (most questions go downwards; the recompute does not pay for it). A row of the CSR is not an enterprise but a bucket (enterprise, year,
 public), so the edges of one enterprise in one year (or in every year, or public only) are one
 contiguous slice: a walk never reads an edge it will not follow. Duplicate edges inside a bucket
 (one pair, several chain nodes) are merged when the CSR is built.
@@ -24,15 +25,21 @@ from the failure to the OEM (1: the OEM buys from it directly).
 from __future__ import annotations
 
 import json
+import os
 import threading
+import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 
 from .engine import Snapshot
 
-_EDGE_FILES = ("out_indptr", "out_idx", "in_indptr", "in_idx")
+_lock = threading.RLock()
+
+_EDGE_FILES = ("out_indptr", "out_idx")
+_IN_FILES = ("in_indptr", "in_idx")
 _OEM_NAMES = (
     "oem_sup",
     "oem_cus",
@@ -98,13 +105,12 @@ def build(snapshot: Snapshot, *, links, scope: dict, years: tuple) -> dict:
     keep = (sup >= 0) & (cus >= 0)
     if not keep.all():
         sup, cus, bucket = sup[keep], cus[keep], bucket[keep]
-    for direction, src, dst in (("out", sup, cus), ("in", cus, sup)):
-        rows = src.astype(index_type) * buckets + bucket
-        indptr, indices = _csr_by_bucket(rows, dst, n * buckets, n)
-        np.save(out / f"{direction}_indptr.npy", indptr)
-        np.save(out / f"{direction}_idx.npy", indices)
-        del rows, indptr, indices
-    del sup, cus, bucket
+    # The "out" direction only: "in" is its transpose, built on the first upward walk.
+    rows = sup.astype(index_type) * buckets + bucket
+    indptr, indices = _csr_by_bucket(rows, cus, n * buckets, n)
+    np.save(out / "out_indptr.npy", indptr)
+    np.save(out / "out_idx.npy", indices)
+    del rows, indptr, indices, sup, cus, bucket
     # The OEMs' own purchases, for the share of their buying at risk.
     columns = {
         "oem_sup": dense_index(scope["supplier"], ent_ids),
@@ -134,6 +140,38 @@ class Graph:
     first_year: int
     years: int
     arrays: dict
+    folder: Path | None = None  # where the lazily built "in" direction is saved for others
+
+    def edges(self, direction: str) -> tuple[np.ndarray, np.ndarray]:
+        """indptr and indices of the bucket CSR: "down" follows supplier -> customer ("out"),
+        "up" customer -> supplier ("in", the transpose, built and saved on first use)."""
+        if direction == "down":
+            return self.arrays["out_indptr"], self.arrays["out_idx"]
+        if "in_idx" not in self.arrays:
+            with _lock:
+                if "in_idx" not in self.arrays:
+                    self._build_in()
+        return self.arrays["in_indptr"], self.arrays["in_idx"]
+
+    def _build_in(self) -> None:
+        """The "in" CSR from the "out" one: each edge's bucket row gives its supplier and
+        (year, public) bucket; regrouped by customer with the same counting sort."""
+        buckets = self.years * 2
+        out_indptr, out_idx = self.arrays["out_indptr"], self.arrays["out_idx"]
+        index_type = np.int64 if self.size * buckets >= 2**31 - 1 else np.int32
+        rows = np.repeat(
+            np.arange(len(out_indptr) - 1, dtype=index_type), np.diff(np.asarray(out_indptr))
+        )
+        suppliers = (rows // buckets).astype(np.int32)
+        rows = np.asarray(out_idx).astype(index_type) * buckets + rows % buckets
+        indptr, indices = _csr_by_bucket(rows, suppliers, self.size * buckets, self.size)
+        del rows, suppliers
+        if self.folder is not None:
+            for name, array in (("in_indptr", indptr), ("in_idx", indices)):
+                tmp = self.folder / f".{name}-{uuid.uuid4().hex}.npy"
+                np.save(tmp, array)
+                os.replace(tmp, self.folder / f"{name}.npy")
+        self.arrays["in_indptr"], self.arrays["in_idx"] = indptr, indices
 
     @property
     def size(self) -> int:
@@ -152,8 +190,8 @@ class Graph:
         key = "out" if direction == "down" else "in"
         cache = self.__dict__.setdefault("_every_year", {})
         if key not in cache:
-            indices = self.arrays[f"{key}_idx"]
-            indptr = np.ascontiguousarray(self.arrays[f"{key}_indptr"][:: self.years * 2])
+            indptr, indices = self.edges(direction)
+            indptr = np.ascontiguousarray(indptr[:: self.years * 2])
             if indptr.dtype != indices.dtype and indptr[-1] < 2**31:
                 indptr = indptr.astype(np.int32)
             weights = np.broadcast_to(np.float64(1.0), indices.shape)
@@ -164,7 +202,7 @@ class Graph:
 
     def slices(self, nodes: np.ndarray, *, direction: str, year, public_only: bool):
         """(starts, ends) of the edges of `nodes` in the year (None: every year)."""
-        indptr = self.arrays[f"{'out' if direction == 'down' else 'in'}_indptr"]
+        indptr, _ = self.edges(direction)
         buckets = self.years * 2
         base = nodes.astype(np.int64) * buckets
         if year is not None:
@@ -180,7 +218,6 @@ class Graph:
 
 
 _loaded: dict[str, Graph] = {}
-_lock = threading.Lock()
 
 
 def load(snapshot: Snapshot) -> Graph:
@@ -191,10 +228,12 @@ def load(snapshot: Snapshot) -> Graph:
         if graph is None:
             meta = json.loads((snapshot.graph_dir / "meta.json").read_text())
             names = ["ent_ids", *_EDGE_FILES, *_OEM_NAMES]
+            if all((snapshot.graph_dir / f"{name}.npy").exists() for name in _IN_FILES):
+                names += _IN_FILES  # built by an earlier upward walk
             arrays = {
                 name: np.load(snapshot.graph_dir / f"{name}.npy", mmap_mode="r") for name in names
             }
-            graph = Graph(meta["first_year"], meta["years"], arrays)
+            graph = Graph(meta["first_year"], meta["years"], arrays, snapshot.graph_dir)
             if len(_loaded) > 4:
                 _loaded.clear()
             _loaded[key] = graph
@@ -216,7 +255,7 @@ def walk(
     down: from suppliers to their customers (who depends on the seeds);
     up: from customers to their suppliers (whom the seeds depend on).
     """
-    indices = graph.arrays[f"{'out' if direction == 'down' else 'in'}_idx"]
+    _, indices = graph.edges(direction)
     n = graph.size
     seeds = np.unique(np.asarray(seeds, np.int64))
     seeds = seeds[(seeds >= 0) & (seeds < n)]

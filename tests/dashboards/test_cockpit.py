@@ -131,3 +131,27 @@ def test_cockpit_cache_follows_the_data(client, people, story, make_project):
     assert signed_now() == 3  # from the cache
     make_project(stage=Stage.SIGNED, name="新签约", on=datetime.date(2024, 6, 1))
     assert signed_now() == 4
+
+
+def test_cockpit_cache_follows_creates_updates_and_deletes(make_project, people):
+    """The cockpit's cache key changes with every kind of write it reads, deletes included
+    (the fingerprint reads no table in full: deletes show in the change log)."""
+    from clusterhub.dashboards.services import cockpit_for, data_version
+
+    viewer = people["province_viewer"]
+    project = make_project(stage=Stage.SIGNED, name="缓存项目")
+    seen = [data_version()]
+    assert cockpit_for(user=viewer).totals["projects"] == 1
+    milestone = Milestone.objects.create(
+        project=project, title="拿地", due_on=datetime.date(2024, 5, 1)
+    )
+    seen.append(data_version())
+    milestone.delete()
+    seen.append(data_version())
+    second = make_project(name="第二个")
+    seen.append(data_version())
+    assert cockpit_for(user=viewer).totals["projects"] == 2
+    second.delete()
+    seen.append(data_version())
+    assert len(set(seen)) == len(seen)
+    assert cockpit_for(user=viewer).totals["projects"] == 1

@@ -325,9 +325,16 @@ def build_cockpit(*, user, year: int | None = None, as_of: datetime.date | None 
 
 def data_version() -> tuple:
     """A fingerprint of everything the cockpit reads, changing with any save, delete or bulk
-    write of projects and their records (one query)."""
+    write of projects and their records (one query, on indexes: no table is counted).
+
+    New and changed rows move their table's newest `updated` (bulk_create sets it too);
+    append-only tables their newest id. A delete through the ORM (or log_bulk_delete) writes a
+    change-log entry, so the change log's newest id catches deletes, and also any change of the
+    regions, parks and users the cockpit names (at the price of rebuilding after unrelated
+    changes too). Only the people named on projects (an m2m table, not logged) are counted."""
     from django.db import connection
 
+    from clusterhub.core.models import ObjectChange
     from clusterhub.projects.models import (
         Activity,
         FundsArrival,
@@ -339,18 +346,15 @@ def data_version() -> tuple:
     )
 
     # Table names come from the models, never from input.
-    # Newest change and row count per table (a count catches deletes); stage events are only
-    # appended (they go with their project), so their newest id is enough.
     parts = []
     for model in (Project, Milestone, Problem, FundsArrival, Target, OutputReport, StageAlertRule):
         table = connection.ops.quote_name(model._meta.db_table)
         parts.append(f"(SELECT MAX(updated) FROM {table})")  # noqa: S608
-        parts.append(f"(SELECT COUNT(*) FROM {table})")  # noqa: S608
-    for model in (StageEvent, Activity, Project.named_people.through):
+    for model in (StageEvent, Activity, ObjectChange, Project.named_people.through):
         table = connection.ops.quote_name(model._meta.db_table)
         parts.append(f"(SELECT MAX(id) FROM {table})")  # noqa: S608
-        if model is not StageEvent:
-            parts.append(f"(SELECT COUNT(*) FROM {table})")  # noqa: S608
+    table = connection.ops.quote_name(Project.named_people.through._meta.db_table)
+    parts.append(f"(SELECT COUNT(*) FROM {table})")  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts))
         return tuple(str(value) for value in cursor.fetchone())

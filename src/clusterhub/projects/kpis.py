@@ -206,6 +206,7 @@ class ProjectSummary:
         from .filters import stale_condition
 
         self.year, self.as_of = year, as_of
+        self._groups: dict[tuple, dict] = {}
         start, end = _period(year, as_of)
         self.rows = list(
             projects.values("city_id", "stage", "segment").annotate(
@@ -228,14 +229,16 @@ class ProjectSummary:
 
     def total(self, key: str, **match) -> Decimal:
         """The sum of `key` over the groups matching `match` (city_id=, stage=, segment=)."""
-        return sum(
-            (
-                Decimal(row[key] or 0)
-                for row in self.rows
-                if all(row[k] == v for k, v in match.items())
-            ),
-            Decimal(0),
-        )
+        names = tuple(sorted(match))
+        groups = self._groups.get(names)
+        if groups is None:
+            # The rows grouped once by each combination of keys asked for, not scanned per call.
+            groups = defaultdict(list)
+            for row in self.rows:
+                groups[tuple(row[k] for k in names)].append(row)
+            self._groups[names] = groups
+        rows = groups.get(tuple(match[k] for k in names), ())
+        return sum((Decimal(row[key] or 0) for row in rows), Decimal(0))
 
     def actual(self, *, segment: str = "", **match) -> dict[str, Decimal]:
         if segment:

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
@@ -258,14 +259,14 @@ class TotalsOut(Schema):
 def _managed(request, slug: str) -> Event:
     event = Event.objects.restrict(request.auth, "change").filter(slug=slug).first()
     if event is None:
-        raise HttpError(404, "Not found.")
+        raise HttpError(404, _("Not found."))
     return event
 
 
 def _public(slug: str) -> Event:
     event = Event.objects.select_related("city").filter(slug=slug).first()
     if event is None or event.status == EventStatus.DRAFT:
-        raise HttpError(404, "Not found.")
+        raise HttpError(404, _("Not found."))
     return event
 
 
@@ -456,7 +457,7 @@ def outcome(request, slug: str, pk: int, payload: OutcomeIn):
 def signings(request, slug: str):
     event = Event.objects.restrict(request.auth, "view").filter(slug=slug).first()
     if event is None:
-        raise HttpError(404, "Not found.")
+        raise HttpError(404, _("Not found."))
     totals = services.signing_totals(event)
     return {
         "count": totals.count,
@@ -491,7 +492,7 @@ def add_signing(request, slug: str, payload: SigningIn):
     event = _managed(request, slug)
     project = Project.objects.restrict(request.auth, "view").filter(code=payload.project).first()
     if project is None:
-        raise HttpError(404, "Not found.")
+        raise HttpError(404, _("Not found."))
     city = Region.objects.filter(code=payload.city).first() if payload.city else None
     s = services.add_signing(
         event=event,

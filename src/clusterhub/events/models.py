@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clusterhub.chain.choices import Segment
 from clusterhub.core.access import AccessPolicy
@@ -349,7 +350,7 @@ class ScheduleRun(ChangeLoggedModel):
     """One run of the scheduler: a draft to review, then the published schedule."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="runs")
-    number = models.PositiveIntegerField(_("number"))
+    number = models.PositiveIntegerField(pgettext_lazy("scheduler run", "number"))
     status = models.CharField(
         _("status"), max_length=16, choices=RunStatus.choices, default=RunStatus.RUNNING
     )

@@ -8,6 +8,7 @@ publishes the draft; --fresh ignores the published schedule (by default publishe
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from clusterhub.core.changelog import change_context
 from clusterhub.core.choices import ChangeSource
@@ -31,9 +32,11 @@ class Command(BaseCommand):
 
         event = Event.objects.filter(slug=options["event"]).first()
         if event is None:
-            raise CommandError(f"no event with the short name {options['event']!r}")
+            raise CommandError(
+                _("No event with the short name %(name)r.") % {"name": options["event"]}
+            )
         if options["time_limit"] <= 0:
-            raise CommandError("--time-limit must be positive")
+            raise CommandError(_("--time-limit must be positive."))
         with change_context(source=ChangeSource.COMMAND):
             run = services.run_schedule(
                 event=event,
@@ -41,7 +44,7 @@ class Command(BaseCommand):
                 keep_published=not options["fresh"],
             )
             if run.status == RunStatus.FAILED:
-                raise CommandError(f"the scheduler failed: {run.error}")
+                raise CommandError(_("The scheduler failed: %(error)s") % {"error": run.error})
             if options["publish"]:
                 services.publish(run=run)
         result = {

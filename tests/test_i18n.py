@@ -97,3 +97,14 @@ def test_pages_render_in_chinese_and_in_english(as_user, url, signed_in, chinese
         assert text in en, (url, text)
     for text in chinese[1:]:
         assert text not in en, (url, text)
+
+
+def test_a_label_ends_with_the_colon_of_its_language():
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template('{% load i18n clusterhub %}{% translate "Status" %}{% colon %}x')
+    with translation.override("zh-hans"):
+        assert template.render(Context()) == "状态：x"
+    with translation.override("en"):
+        assert template.render(Context()) == "Status: x"

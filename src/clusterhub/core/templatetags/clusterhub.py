@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django import template
 from django.utils.html import format_html
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from clusterhub.core.units import format_amount
@@ -132,3 +132,9 @@ def coordinate(value) -> str:
 def elided_pages(page_obj):
     """Page numbers around the current one, with ellipses: 1 2 … 8 9 10 … 41 42."""
     return page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)
+
+
+@register.simple_tag
+def colon() -> str:
+    """The separator after a label: ": " in English, the full-width "：" in Chinese."""
+    return pgettext("label separator", ": ")

@@ -383,12 +383,54 @@ def _union(parts: list[str]) -> str:
     return "\nUNION ALL\n".join(parts)
 
 
-def as_numpy(column, fill=None) -> np.ndarray:
-    """A (chunked) Arrow column as one numpy array; nulls become `fill`. No fill pass when the
-    column has no nulls (most have none, and every pass over 10M rows costs)."""
-    if fill is not None and column.null_count:
-        column = column.fill_null(fill)
-    return column.to_numpy(zero_copy_only=False)
+def _fixed_width(column, fill) -> np.dtype | None:
+    """The numpy type of an integer or float column read straight from its buffers (None: let
+    Arrow convert it, e.g. booleans, or nulls without a fill)."""
+    kind = column.type
+    if not (pa.types.is_integer(kind) or pa.types.is_floating(kind)):
+        return None
+    if column.null_count and fill is None:
+        return None
+    return np.dtype(kind.to_pandas_dtype())
+
+
+def _chunk_values(chunk, dtype: np.dtype) -> np.ndarray:
+    """A chunk's values as a numpy view of its data buffer (zero copy; null slots hold junk)."""
+    return np.frombuffer(
+        chunk.buffers()[1], dtype, count=len(chunk), offset=chunk.offset * dtype.itemsize
+    )
+
+
+def as_numpy(column, fill=None, mask: np.ndarray | None = None) -> np.ndarray:
+    """A (chunked) Arrow column as one numpy array, of the rows in `mask` if given; nulls become
+    `fill`. Integers and floats are copied straight from the buffers, chunk by chunk, and only the
+    null slots are overwritten (Arrow's fill_null makes a whole new column first: on 10M links
+    that was a tenth of the recompute)."""
+    dtype = _fixed_width(column, fill)
+    if dtype is None:
+        if fill is not None and column.null_count:
+            column = column.fill_null(fill)
+        values = column.to_numpy(zero_copy_only=False)
+        return values if mask is None else values[mask]
+    out = np.empty(len(column) if mask is None else int(np.count_nonzero(mask)), dtype)
+    position = start = 0
+    for chunk in column.chunks:
+        size = len(chunk)
+        if not size:
+            continue
+        values = _chunk_values(chunk, dtype)
+        keep = None if mask is None else mask[start : start + size]
+        if keep is not None:
+            values = values[keep]
+        out[position : position + len(values)] = values
+        if chunk.null_count:
+            missing = ~chunk.is_valid().to_numpy(zero_copy_only=False)
+            out[position : position + len(values)][missing if keep is None else missing[keep]] = (
+                fill
+            )
+        position += len(values)
+        start += size
+    return out
 
 
 class LinkArrays:
@@ -404,6 +446,14 @@ class LinkArrays:
         if key not in self.cache:
             self.cache[key] = as_numpy(self.table.column(name), fill)
         return self.cache[key]
+
+    def masked(self, name: str, mask: np.ndarray, fill=None) -> np.ndarray:
+        """The rows of `mask` only: from the shared column if it is there, else gathered from
+        the chunks without making the whole column."""
+        key = (name, fill)
+        if key in self.cache:
+            return self.cache[key][mask]
+        return as_numpy(self.table.column(name), fill, mask)
 
 
 def _cents(values: pa.ChunkedArray) -> np.ndarray:
@@ -513,7 +563,7 @@ def scope_arrays(arrays: LinkArrays, mask: np.ndarray, node_index: np.ndarray) -
     """The scope's columns as numpy, for the single-source roll-up and the graph."""
 
     def column(name, fill=None):
-        return arrays(name, fill)[mask]
+        return arrays.masked(name, mask, fill)
 
     return {
         "customer": column("customer_id", -2),
@@ -563,18 +613,10 @@ def compute_metrics(
                 "sum(v)::BIGINT AS value_total, sum(n)::BIGINT AS count_total",
             )
         )
-        con.execute(
-            f"""
-            CREATE OR REPLACE TEMP TABLE r_by_node AS
-            WITH leaf AS ({per_level("agg_node", ", t.node", rates)})
-            SELECT region_id, year, na.anc AS node_id, sum(value_total)::BIGINT AS value_total,
-                   sum(count_total)::BIGINT AS count_total,
-                   sum(value_local)::BIGINT AS value_local,
-                   sum(count_local)::BIGINT AS count_local
-            FROM leaf JOIN node_anc na ON na.node = leaf.node
-            GROUP BY ALL
-            """  # noqa: S608
-        )
+        by_node = node_rollup(con, levels=levels, audience=audience)
+        con.register("by_node_arrow", by_node)
+        con.execute("CREATE OR REPLACE TEMP TABLE r_by_node AS SELECT * FROM by_node_arrow")
+        con.unregister("by_node_arrow")
     with timer.step("single source"):
         if audience == "public":
             arrays = {k: v[arrays["public"]] for k, v in arrays.items()}
@@ -584,6 +626,76 @@ def compute_metrics(
         con.execute("CREATE OR REPLACE TEMP TABLE r_oem_top AS SELECT * FROM oem_top_arrow")
         con.unregister("oem_top_arrow")
     return {name: f"r_{name}" for name in ("rate", "by_oem", "by_city", "by_node", "oem_top")}
+
+
+def node_rollup(con, *, levels: int, audience: str) -> pa.Table:
+    """r_by_node: value and count, in total and bought locally, of every region at every level x
+    year x chain node rolled up the tree, from agg_node. Dense int64 arrays node x (region, year)
+    per level, filled with one np.add.at a measure and rolled up children first (a node's cells
+    are one contiguous row); exact in integers. The same sums as grouping the per-level rows by
+    every ancestor in SQL, at a fraction of its cost (0.6 CPU-s an audience on 10M links)."""
+    public = "WHERE public" if audience == "public" else ""
+    agg = con.sql(f"SELECT buy, year, node, cd, v, n FROM agg_node {public}").fetchnumpy()  # noqa: S608
+    reg = con.sql("SELECT * FROM reg").fetchnumpy()
+    node_ids, parent, depth = _node_arrays(con)
+    columns = {
+        "region_id": [],
+        "year": [],
+        "node_id": [],
+        "value_total": [],
+        "count_total": [],
+        "value_local": [],
+        "count_local": [],
+    }
+    if len(agg["buy"]):
+        buy = np.asarray(agg["buy"], np.int64)
+        node_of = np.full(int(max(node_ids.max(), agg["node"].max())) + 1, -1, np.int64)
+        node_of[node_ids] = np.arange(len(node_ids))
+        node = node_of[np.asarray(agg["node"], np.int64)]
+        first = int(agg["year"].min())
+        year = np.asarray(agg["year"], np.int64) - first
+        n_years = int(year.max()) + 1
+        cd = np.asarray(agg["cd"], np.int64)
+        v, n = np.asarray(agg["v"], np.int64), np.asarray(agg["n"], np.int64)
+        children_first = [c for c in np.argsort(-depth, kind="stable") if parent[c] >= 0]
+        region_ids = np.asarray(reg["id"], np.int64)
+        lookup = np.full(int(max(region_ids.max(), buy.max())) + 1, -1, np.int64)
+        for lv in range(levels):
+            ancestor = np.ma.filled(reg[f"a{lv}"], -1).astype(np.int64)
+            lookup[:] = -1
+            lookup[region_ids] = ancestor
+            at = lookup[buy]
+            rows = np.flatnonzero((at >= 0) & (node >= 0))
+            if not rows.size:
+                continue
+            regions, region = np.unique(at[rows], return_inverse=True)
+            blocks = len(regions) * n_years
+            cell = node[rows] * blocks + region.ravel() * n_years + year[rows]
+            local = cd[rows] > lv
+            sums = np.zeros((4, len(node_ids) * blocks), np.int64)
+            np.add.at(sums[0], cell, v[rows])
+            np.add.at(sums[1], cell, n[rows])
+            np.add.at(sums[2], cell[local], v[rows][local])
+            np.add.at(sums[3], cell[local], n[rows][local])
+            cube = sums.reshape(4, len(node_ids), blocks)
+            for child in children_first:
+                cube[:, parent[child]] += cube[:, child]
+            at_node, block = np.nonzero(cube[1] > 0)
+            columns["region_id"].append(regions[block // n_years])
+            columns["year"].append((block % n_years + first).astype(np.int16))
+            columns["node_id"].append(node_ids[at_node])
+            for i, name in enumerate(("value_total", "count_total", "value_local", "count_local")):
+                columns[name].append(cube[i, at_node, block])
+    types = {"year": pa.int16()}
+    return pa.table(
+        {
+            name: pa.array(
+                np.concatenate(parts) if parts else np.zeros(0, np.int64),
+                types.get(name, pa.int64()),
+            )
+            for name, parts in columns.items()
+        }
+    )
 
 
 def _node_arrays(con) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -49,6 +49,7 @@ from .models import FundsArrival, Project, StageEvent
 from .services import (
     DATE_FIELD,
     MONEY_FIELDS,
+    STAGE_VALUES,
     apply_stage_move,
     new_project_code,
     stage_errors,
@@ -662,7 +663,7 @@ class ProjectImporter(Importer):
             row.extra_changes.append(
                 (_("stage"), "", " → ".join(str(Stage(e.to_stage).label) for e in events))
             )
-        elif project.stage in Stage.values and project.stage in PIPELINE:
+        elif project.stage in STAGE_VALUES and project.stage in PIPELINE:
             # Dates given for stages already reached are facts to check too.
             for field in ("signed_on", "started_on", "operating_on"):
                 day = row.values.get(field)

@@ -11,6 +11,7 @@ primary keys. `copy_rows` writes plain tuples when no instance is needed afterwa
 from __future__ import annotations
 
 from django.db import connections, models, router
+from django.db.models.fields import AutoFieldMixin
 
 # Field types whose Python values psycopg writes as they are (no get_db_prep_save needed).
 _PLAIN = (
@@ -52,7 +53,8 @@ def bulk_insert(model, instances, *, batch_size: int = 5000) -> list:
     if not instances:
         return instances
     connection = _connection(model)
-    if not can_copy(model):
+    if not can_copy(model) or not isinstance(model._meta.pk, AutoFieldMixin):
+        # Keys that are not from a sequence (UUIDs, natural keys): the ORM's way.
         return model._base_manager.using(connection.alias).bulk_create(
             instances, batch_size=batch_size
         )

@@ -1020,8 +1020,13 @@ def count_rejects(con) -> dict[str, int]:
 
 def write_table(con, table: str, path: Path) -> None:
     # Unsorted: a reader's filter scans a few MB at most, cheaper than sorting at every refresh.
+    # Uncompressed: these are small, mostly random integers; snappy cost a third more CPU to
+    # write for 6% less disk.
     path.parent.mkdir(parents=True, exist_ok=True)
-    con.execute(f"COPY {table} TO '{_quote(str(path))}' (FORMAT parquet, ROW_GROUP_SIZE 100000)")
+    con.execute(
+        f"COPY {table} TO '{_quote(str(path))}' "
+        "(FORMAT parquet, ROW_GROUP_SIZE 100000, COMPRESSION uncompressed)"
+    )
 
 
 def recompute(

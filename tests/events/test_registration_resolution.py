@@ -58,3 +58,14 @@ def test_unknown_organisations_and_officials_add_nothing_to_the_registry(event, 
     assert Enterprise.objects.count() == before
     assert not ReviewItem.objects.exists()
     assert not EnterpriseAlias.objects.filter(enterprise=fawer).exists()
+
+
+def test_synthetic_registrations_are_not_resolved(event, fawer):
+    r = services.register(
+        event=event,
+        name="E",
+        organisation_name="吉林省富奥汽车零部件有限公司",
+        role="supplier",
+        is_synthetic=True,
+    )
+    assert r.enterprise is None and r.match_status == MatchStatus.UNMATCHED

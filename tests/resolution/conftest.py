@@ -1,6 +1,7 @@
 import pytest
 
-from clusterhub.enterprises.models import EnterpriseAlias
+from clusterhub.demo.real import real_entries
+from clusterhub.enterprises.models import Enterprise, EnterpriseAlias
 from clusterhub.enterprises.validators import uscc_check_character
 from tests.factories import EnterpriseFactory, SiteFactory
 
@@ -39,3 +40,24 @@ def faway(jilin):
         credit_code=None,
         home_region=jilin["changchun"],
     )
+
+
+@pytest.fixture
+def registry(jilin):
+    """The demo's real companies, as load_demo writes them (names, aliases, stock codes)."""
+    regions = {"220100": jilin["changchun"], "220184": jilin["changchun"]}
+    regions["220300"] = jilin["siping"]
+    made = {}
+    for entry in real_entries():
+        enterprise = Enterprise.objects.create(
+            name=entry["name"],
+            name_en=entry.get("name_en", ""),
+            short_name=entry.get("short_name", ""),
+            stock_code=entry.get("stock_code", ""),
+            kind=entry["kind"],
+            home_region=regions.get(entry.get("region", "")),
+        )
+        for name, kind in entry.get("aliases", []):
+            EnterpriseAlias.objects.create(enterprise=enterprise, name=name, kind=kind)
+        made[entry["key"]] = enterprise
+    return made

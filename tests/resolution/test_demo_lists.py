@@ -4,9 +4,9 @@ duplicates (the uncertain pairs in the review queue), and decisions stick across
 import pytest
 
 from clusterhub.demo.real import real_entries
-from clusterhub.enterprises.models import Enterprise, EnterpriseAlias
+from clusterhub.enterprises.models import Enterprise
 from clusterhub.resolution.choices import ReviewStatus
-from clusterhub.resolution.demo_lists import NEW_COMPANIES, city_list, oem_list
+from clusterhub.resolution.demo_lists import NEIGHBOURS, NEW_COMPANIES, city_list, oem_list
 from clusterhub.resolution.models import ReviewItem
 from clusterhub.resolution.services import (
     accept_review,
@@ -16,27 +16,6 @@ from clusterhub.resolution.services import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def registry(jilin):
-    """The demo's real companies, as load_demo writes them (names, aliases, stock codes)."""
-    regions = {"220100": jilin["changchun"], "220184": jilin["changchun"]}
-    regions["220300"] = jilin["siping"]
-    made = {}
-    for entry in real_entries():
-        enterprise = Enterprise.objects.create(
-            name=entry["name"],
-            name_en=entry.get("name_en", ""),
-            short_name=entry.get("short_name", ""),
-            stock_code=entry.get("stock_code", ""),
-            kind=entry["kind"],
-            home_region=regions.get(entry.get("region", "")),
-        )
-        for name, kind in entry.get("aliases", []):
-            EnterpriseAlias.objects.create(enterprise=enterprise, name=name, kind=kind)
-        made[entry["key"]] = enterprise
-    return made
 
 
 def _import(rows, source):
@@ -54,20 +33,27 @@ def test_overlapping_lists_make_one_registry(registry):
     known = {e.public_id for e in registry.values()}
     real_rows = [r for r in city + oem if r.cluster in known]
     assert all(r.decision == "auto" for r in real_rows)
-    assert len(real_rows) == len(city) + len(oem) - 2 * len(NEW_COMPANIES)
-    # The two new companies are created once each (their second list may only be queued).
+    assert len(real_rows) == len(city) + len(oem) - 2 * len(NEW_COMPANIES) - len(NEIGHBOURS)
+    # The two new companies are created once each (their second list may only be queued); the
+    # neighbours are both created and asked about.
     created = Enterprise.objects.count() - before
     pending = ReviewItem.objects.filter(status=ReviewStatus.PENDING)
-    assert created - pending.count() == len(NEW_COMPANIES)
+    neighbours = {name for name, *_rest in NEIGHBOURS}
+    asked = [i for i in pending if {i.enterprise.name, i.candidate.name} == neighbours]
+    assert len(asked) == 1
+    assert created - pending.count() == len(NEW_COMPANIES) + len(NEIGHBOURS) - 1
     for item in pending:
-        accept_review(item=item, user=None)
-    assert Enterprise.objects.count() - before == len(NEW_COMPANIES)
+        if item in asked:
+            reject_review(item=item, user=None)
+        else:
+            accept_review(item=item, user=None)
+    assert Enterprise.objects.count() - before == len(NEW_COMPANIES) + len(NEIGHBOURS)
 
     # Re-import both lists: nothing new, nothing asked again.
     items = ReviewItem.objects.count()
     _import(city_list(entries), "长春市投资促进局名单")
     _import(oem_list(entries), "一汽采购供应商名单")
-    assert Enterprise.objects.count() - before == len(NEW_COMPANIES)
+    assert Enterprise.objects.count() - before == len(NEW_COMPANIES) + len(NEIGHBOURS)
     assert ReviewItem.objects.count() == items
 
 

@@ -163,3 +163,30 @@ def test_cli_import_goes_through_resolution(tmp_path, capsys, fawer):
     assert decisions(out)[2]["decision"] == "auto"
     assert Enterprise.objects.count() == before + 4  # rows 3, 5, 6, 7 (no FAWAY here)
     assert ReviewItem.objects.count() == 1
+
+
+def test_across_batches_the_file_is_one_list(people, fawer, monkeypatch):
+    """Rows of one company in different batches meet (in the preview too), and a record updated
+    by an earlier batch is not written back stale by a later one."""
+    from clusterhub.enterprises.importers import EnterpriseImporter
+
+    monkeypatch.setattr(EnterpriseImporter, "batch_size", 2)
+    officer = people["changchun_officer"]
+    rows = [
+        ["企业名称", "企业类型", "注册地", "员工人数"],
+        ["富奥汽车零部件股份有限公司", "", "", "4000"],  # 2: FAWER by name (batch 1)
+        ["长春旭阳汽车座椅有限公司", "一级", "220100", ""],  # 3: new (batch 1)
+        ["吉林省富奥汽车零部件股份有限公司", "", "", ""],  # 4: FAWER by resolution (batch 2)
+        ["Changchun Xuyang Automotive Seating Co., Ltd.", "一级", "220100", ""],  # 5: = row 3
+    ]
+    before = Enterprise.objects.count()
+    preview, job = run_import(officer, rows)
+    assert job.status == "done", job.error
+    found = decisions(preview)
+    assert found[4]["decision"] == "auto" and found[4]["into"]["id"] == fawer.public_id
+    assert found[5]["decision"] == "auto" and found[5]["into"]["row"] == 3
+    assert decisions(job.commit_result)[5]["into"]["name"] == "长春旭阳汽车座椅有限公司"
+    assert Enterprise.objects.count() == before + 1
+    fawer.refresh_from_db()
+    assert fawer.employees == 4000
+    assert fawer.aliases.filter(name="吉林省富奥汽车零部件股份有限公司").exists()

@@ -132,6 +132,7 @@ APP_DEMOS = (
     ("projects", "clusterhub.projects.demo", "load_project_demo", "reset_project_demo"),
     ("events", "clusterhub.events.demo", "load_event_demo", "reset_event_demo"),
     ("matching", "clusterhub.matching.demo", "load_matching_demo", "reset_matching_demo"),
+    ("resolution", "clusterhub.resolution.demo", "load_resolution_demo", "reset_resolution_demo"),
 )
 
 

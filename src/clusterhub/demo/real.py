@@ -14,6 +14,7 @@ from clusterhub.chain.models import ChainNode
 from clusterhub.core.choices import Confidentiality, Datum
 from clusterhub.enterprises.models import Capability, Enterprise, EnterpriseAlias, Site
 from clusterhub.geo.models import Park, Region
+from clusterhub.resolution.models import FieldProvenance
 
 from .records import Tally, upsert
 from .synthetic import FIXTURES_DIR, real_public_id
@@ -94,8 +95,11 @@ def load_real_companies(*, tally: Tally) -> RealCompanies:
                 values={"kind": kind},
                 tally=tally,
             )
-        for stale in enterprise.aliases.exclude(name__in=[name for name, _ in aliases]):
-            stale.delete()
+        # Names lists taught the registry (entity resolution keeps their provenance) stay.
+        learnt = FieldProvenance.objects.filter(enterprise=enterprise).values("value")
+        stale = enterprise.aliases.exclude(name__in=[name for name, _ in aliases])
+        for alias in stale.exclude(name__in=learnt):
+            alias.delete()
         for site_entry in entry.get("sites", []):
             site = upsert(
                 Site,

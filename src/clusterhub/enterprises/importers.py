@@ -523,8 +523,15 @@ class EnterpriseImporter(Importer):
         for row in rows:
             matched[row.number] = self._match(row, by_code, by_id, by_name)
         resolved = self._resolve([r for r in rows if r.ok and matched[r.number] is None], ctx)
-        # One Python object per record, so two rows naming it differently both land on it.
+        # One Python object per record, so two rows naming it differently both land on it, and
+        # read afresh (the registry cached for the file may predate an earlier batch's update).
         same = {e.pk: e for e in matched.values() if e is not None}
+        wanted = {
+            r.enterprise.pk
+            for r in resolved.values()
+            if r.enterprise is not None and r.enterprise.pk is not None
+        }
+        same.update(base.in_bulk(wanted - set(same)))
         for number, resolution in resolved.items():
             if resolution.enterprise is not None and resolution.enterprise.pk is not None:
                 resolution.enterprise = same.setdefault(

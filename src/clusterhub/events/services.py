@@ -62,7 +62,7 @@ def registration_of(user, event: Event) -> Registration | None:
 # Registration and the registry
 
 
-def resolve_organisation(*, name: str, credit_code: str = "", role: str = ""):
+def resolve_organisation(*, name: str, credit_code: str = "", role: str = "", resolve=True):
     """THE hook where a registration's organisation is matched to the enterprise registry.
 
     Returns (enterprise or None, MatchStatus): the credit code, then an exact registered, short,
@@ -72,8 +72,9 @@ def resolve_organisation(*, name: str, credit_code: str = "", role: str = ""):
     becomes one of the record's aliases, with its provenance. The middle band and unknown names
     stay unmatched for the organiser to confirm: a public form does not add registry records (a
     registrant may be a university, a bureau or a newspaper). Government and media
-    participants are not looked up beyond exact keys. register() and the import of
-    registrations both call only this function.
+    participants are not looked up beyond exact keys, nor is anything with resolve=False (the
+    demo's made-up participants). register() and the import of registrations both call only
+    this function.
     """
     from clusterhub.enterprises.models import Enterprise, EnterpriseAlias
     from clusterhub.enterprises.services import normalise_query
@@ -95,7 +96,7 @@ def resolve_organisation(*, name: str, credit_code: str = "", role: str = ""):
     )
     if len(set(aliases)) == 1:
         return Enterprise.objects.get(pk=aliases[0]), MatchStatus.EXACT_NAME
-    if role in (ParticipantRole.GOVERNMENT, ParticipantRole.MEDIA):
+    if not resolve or role in (ParticipantRole.GOVERNMENT, ParticipantRole.MEDIA):
         return None, MatchStatus.UNMATCHED
     from clusterhub.resolution.choices import Decision
     from clusterhub.resolution.services import commit_resolutions, resolve_rows
@@ -182,7 +183,7 @@ def register(
         raise ValidationError(errors)
     with transaction.atomic():  # an alias resolution adds goes with the registration
         enterprise, match = resolve_organisation(
-            name=organisation_name, credit_code=credit_code, role=role
+            name=organisation_name, credit_code=credit_code, role=role, resolve=not is_synthetic
         )
         registration = Registration(
             event=event,

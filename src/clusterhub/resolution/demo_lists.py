@@ -2,7 +2,8 @@
 them: the city's list has registered Chinese names (some in traditional characters or with the
 province in front), the OEM's supplier list has English names, short names and stock codes. Both
 name the same companies as the registry (fixtures/demo/real_enterprises.toml) and each other, plus
-two companies the registry does not know yet. Used by the tests and `clusterhub resolve`:
+two companies the registry does not know yet, and (city list) two neighbours a person must tell
+apart. Used by the tests and `clusterhub resolve`:
 
     clusterhub resolve demo-city.csv --json
 """
@@ -24,6 +25,13 @@ NEW_COMPANIES = [
         "city": ("吉林省通化金辰铸造有限公司", "通化", "吉林省通化市东昌区创业大街9号"),
         "oem": ("Tonghua Jinchen Casting", ""),
     },
+]
+# Two different companies in one building, with one switchboard: the city list has both. Their
+# names differ by one character (not one sound: 泽 ze, 洋 yang), so resolution cannot tell and asks
+# a person (the review queue). Names no demo company has.
+NEIGHBOURS = [
+    ("长春鑫泽机械有限公司", "长春", "长春市绿园区西新工业园18号", "0431-85551234"),
+    ("长春鑫洋机械有限公司", "长春", "长春市绿园区西新工业园18号", "0431-85551234"),
 ]
 # The real companies the city list names in traditional characters, or with the province first.
 TRADITIONAL = {"huaxiang", "linquan"}
@@ -73,6 +81,8 @@ def city_list(entries: list[dict]) -> list[dict]:
     for company in NEW_COMPANIES:
         name, city, address = company["city"]
         rows.append({"企业名称": name, "城市": city, "地址": address, "联系电话": ""})
+    for name, city, address, phone in NEIGHBOURS:
+        rows.append({"企业名称": name, "城市": city, "地址": address, "联系电话": phone})
     return rows
 
 

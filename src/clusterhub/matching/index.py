@@ -122,13 +122,35 @@ def _current_file() -> Path:
     return root_dir() / "CURRENT"
 
 
+_current_seen: tuple[str, int, Path | None] | None = None  # (CURRENT's path, its mtime, folder)
+
+
+def forget_current() -> None:
+    global _current_seen
+    _current_seen = None
+
+
 def current_dir() -> Path | None:
+    """The folder CURRENT names. CURRENT is read again only when it changed (one stat a call,
+    not an open and a read: searches ask this every time)."""
+    global _current_seen
+    current = _current_file()
     try:
-        name = _current_file().read_text().strip()
+        stamp = os.stat(current).st_mtime_ns
+    except FileNotFoundError:
+        return None
+    seen = _current_seen
+    if seen is not None and seen[0] == str(current) and seen[1] == stamp and seen[2] is not None:
+        return seen[2]
+    try:
+        name = current.read_text().strip()
     except FileNotFoundError:
         return None
     folder = root_dir() / name
-    return folder if (folder / "meta.json").exists() else None
+    if not (folder / "meta.json").exists():
+        return None
+    _current_seen = (str(current), stamp, folder)
+    return folder
 
 
 _open: dict[str, tantivy.Index] = {}
@@ -291,6 +313,17 @@ class Nodes:
         return chain
 
 
+def _ids_lookup(ids: list[int]):
+    """Filter keywords for a batch of ids: a range when they are every id between the first and
+    the last (a rebuild reads the registry in runs of consecutive ids; sending 20,000 ids seven
+    times a batch cost more than the queries), else the list."""
+    ordered = sorted(set(ids))
+    if ordered and ordered[-1] - ordered[0] + 1 == len(ordered):
+        low, high = ordered[0], ordered[-1]
+        return lambda lookup: {f"{lookup}__gte": low, f"{lookup}__lte": high}
+    return lambda lookup: {f"{lookup}__in": ordered}
+
+
 class EnterpriseBatch:
     """Everything the documents of a set of enterprises need, in a handful of queries."""
 
@@ -308,8 +341,9 @@ class EnterpriseBatch:
         self.nodes = nodes
         self.today = today
         ids = list(enterprise_ids)
+        of = _ids_lookup(ids)
         self.enterprises = list(
-            Enterprise.objects.filter(pk__in=ids)
+            Enterprise.objects.filter(**of("pk"))
             .order_by("pk")
             .values(
                 "id",
@@ -328,33 +362,33 @@ class EnterpriseBatch:
             )
         )
         self.aliases = defaultdict(list)
-        for row in EnterpriseAlias.objects.filter(enterprise_id__in=ids).values(
+        for row in EnterpriseAlias.objects.filter(**of("enterprise_id")).values(
             "enterprise_id", "name"
         ):
             self.aliases[row["enterprise_id"]].append(row["name"])
         self.orgs = defaultdict(list)
-        for row in Organisation.objects.filter(enterprise_id__in=ids).values("enterprise_id", "id"):
+        for row in Organisation.objects.filter(**of("enterprise_id")).values("enterprise_id", "id"):
             self.orgs[row["enterprise_id"]].append(row["id"])
         self.sites = defaultdict(list)
         for row in (
-            Site.objects.filter(enterprise_id__in=ids)
+            Site.objects.filter(**of("enterprise_id"))
             .order_by("pk")
             .values("id", "enterprise_id", "name", "region__path", "longitude", "latitude", "datum")
         ):
             self.sites[row["enterprise_id"]].append(row)
         self.capabilities = defaultdict(list)
-        for row in Capability.objects.filter(site__enterprise_id__in=ids).values(
+        for row in Capability.objects.filter(**of("site__enterprise_id")).values(
             "site_id", "chain_node_id", "products"
         ):
             self.capabilities[row["site_id"]].append(row)
         self.certs = defaultdict(list)
-        for row in Certification.objects.filter(enterprise_id__in=ids).values(
+        for row in Certification.objects.filter(**of("enterprise_id")).values(
             "enterprise_id", "site_id", "standard", "valid_from", "valid_until"
         ):
             self.certs[row["enterprise_id"]].append(row)
         self.supplied = defaultdict(set)
         for row in (
-            SupplyLink.objects.filter(supplier_id__in=ids, customer__kind="oem")
+            SupplyLink.objects.filter(**of("supplier_id"), customer__kind="oem")
             .values("supplier_id", "chain_node_id")
             .distinct()
         ):
@@ -652,6 +686,7 @@ def rebuild(*, progress=None, threads: int = 0) -> BuildSummary:
         tmp = root_dir() / f"CURRENT.{uuid.uuid4().hex[:6]}"
         tmp.write_text(name)
         os.replace(tmp, _current_file())
+        forget_current()
         for start in range(0, len(queued_before), 10_000):
             SearchIndexQueue.objects.filter(pk__in=queued_before[start : start + 10_000]).delete()
     _remove_old_folders(keep=name)

@@ -447,6 +447,32 @@ class SiteRow:
         self.enterprise_name = row["enterprise__name"]
 
 
+class CapabilityRow:
+    """What the scoring reads of a capability (plain rows: a few hundred a ranking)."""
+
+    FIELDS = ("site_id", "chain_node_id", "products")
+    __slots__ = ("chain_node_id", "products", "site_id")
+
+    def __init__(self, site_id, chain_node_id, products):
+        self.site_id, self.chain_node_id, self.products = site_id, chain_node_id, products
+
+
+class CertificateRow:
+    """What the certification filter and its reason read of a certificate."""
+
+    FIELDS = ("enterprise_id", "site_id", "standard", "valid_from", "valid_until")
+    __slots__ = FIELDS
+
+    def __init__(self, enterprise_id, site_id, standard, valid_from, valid_until):
+        self.enterprise_id, self.site_id, self.standard = enterprise_id, site_id, standard
+        self.valid_from, self.valid_until = valid_from, valid_until
+
+    def is_valid_on(self, day: datetime.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or day <= self.valid_until
+        )
+
+
 # What the candidate's reasons read of a site, its enterprise and region.
 SITE_FIELDS = (
     "pk",
@@ -519,16 +545,25 @@ class Scorer:
             )
             sites = [s for s in sites if s.enterprise_id in seen]
         capabilities = defaultdict(list)
-        for c in Capability.objects.filter(
-            site_id__in=[s.pk for s in sites], chain_node_id__in=list(self.hood.relation)
-        ).only("site_id", "chain_node_id", "products"):
-            capabilities[c.site_id].append(c)
+        for row in (
+            Capability.objects.filter(
+                site_id__in=[s.pk for s in sites], chain_node_id__in=list(self.hood.relation)
+            )
+            .order_by()
+            .values_list(*CapabilityRow.FIELDS)
+        ):
+            capabilities[row[0]].append(CapabilityRow(*row))
         certificates = defaultdict(list)
         if self.required:
-            for c in Certification.objects.filter(
-                enterprise_id__in={s.enterprise_id for s in sites}, standard__in=self.required
-            ).only("enterprise_id", "site_id", "standard", "valid_from", "valid_until"):
-                certificates[c.enterprise_id].append(c)
+            for row in (
+                Certification.objects.filter(
+                    enterprise_id__in={s.enterprise_id for s in sites},
+                    standard__in=self.required,
+                )
+                .order_by()
+                .values_list(*CertificateRow.FIELDS)
+            ):
+                certificates[row[0]].append(CertificateRow(*row))
         supply = self._past_supply({s.enterprise_id for s in sites})
         province = province_path(self.demand)
         candidates = []

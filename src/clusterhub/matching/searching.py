@@ -271,14 +271,18 @@ def search(
     offset = min((page - 1) * page_size, MAX_OFFSET)
     result = searcher.search(final, page_size, count=True, offset=offset)
     answer.count = result.count
-    aggregations = {"doc_type": {"terms": {"field": "doc_type", "size": 10}}}
-    by_type = searcher.aggregate(query_all_types, aggregations)
+    aggregations = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACETS}
+    by_type_aggregation = {"doc_type": {"terms": {"field": "doc_type", "size": 10}}}
+    if set(searchable) == set(ix.SEARCHABLE):
+        # Every type asked for: the counts by type come from the same pass as the facets.
+        facets = searcher.aggregate(final, {**aggregations, **by_type_aggregation})
+        by_type = facets
+    else:
+        by_type = searcher.aggregate(query_all_types, by_type_aggregation)
+        facets = searcher.aggregate(final, aggregations)
     answer.by_type = {
         b["key"]: int(b["doc_count"]) for b in by_type.get("doc_type", {}).get("buckets", [])
     }
-    facets = searcher.aggregate(
-        final, {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACETS}
-    )
     answer.facets = _facet_labels(
         {
             name: [(b["key"], int(b["doc_count"])) for b in facets.get(name, {}).get("buckets", [])]

@@ -165,3 +165,15 @@ def test_resolve_dry_run_writes_nothing_and_is_validated(client, people, fawer):
     )
     client.force_login(people["supplier"])
     assert _post(client, "/api/resolution/resolve", {"rows": [{"name": "x"}]}).status_code == 404
+
+
+def test_resolve_dry_run_does_not_name_records_the_caller_may_not_see(client, people, fawer):
+    type(fawer).objects.filter(pk=fawer.pk).update(confidentiality="confidential")
+    client.force_login(people["siping_officer"])
+    rows = {"rows": [{"name": "吉林省富奥汽车零部件股份有限公司", "city": "长春"}]}
+    row = _post(client, "/api/resolution/resolve", rows).json()["rows"][0]
+    assert row["decision"] == "auto"
+    assert row["cluster"] == "hidden" and row["enterprise"] is None
+    client.force_login(people["changchun_officer"])
+    row = _post(client, "/api/resolution/resolve", rows).json()["rows"][0]
+    assert row["cluster"] == fawer.public_id

@@ -57,6 +57,8 @@ def test_refresh_publishes_a_new_version_atomically_and_keeps_one_before(faw, wo
     second = snapshot.current()
     assert summary["version"] == second.version != first
     assert summary["counts"]["links"] == 3
+    # The customer -> supplier graph is ready before any page asks for it.
+    assert (second.graph_dir / "in_idx.npy").exists() and summary["upward_graph_seconds"] >= 0
     run("refresh")
     versions = sorted(p.name for p in snapshot.snapshots_dir().iterdir())
     assert first not in versions and second.version in versions and len(versions) == 2

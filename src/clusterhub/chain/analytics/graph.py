@@ -240,6 +240,20 @@ def load(snapshot: Snapshot) -> Graph:
     return graph
 
 
+def prepare_upward(snapshot: Snapshot) -> float:
+    """Build and save the "in" direction now (the refresh does it just after publishing, so no
+    page waits for it); the arrays are not kept in this process. Returns the seconds spent."""
+    import time
+
+    started = time.perf_counter()
+    if (snapshot.graph_dir / "meta.json").exists():
+        graph = load(snapshot)
+        graph.edges("up")
+        with _lock:
+            _loaded.pop(str(snapshot.graph_dir), None)
+    return round(time.perf_counter() - started, 3)
+
+
 def walk(
     graph: Graph,
     seeds,

@@ -208,6 +208,10 @@ def build(*, threads: int | None = None) -> dict:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     publish(version)
+    # The customer -> supplier graph, which the recompute leaves to the first upward walk.
+    from . import graph
+
+    summary["upward_graph_seconds"] = graph.prepare_upward(engine.Snapshot(final))
     summary["counts"] = counts
     return summary
 

@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from clusterhub.core.changelog import history_for
 from clusterhub.core.choices import ChangeSource
 from clusterhub.enterprises.models import Enterprise
+from clusterhub.tabular.models import ImportJob
 
 from .conftest import csv_bytes, uscc
 
@@ -65,6 +66,9 @@ def test_clean_file_imports_as_user_and_logs_the_source(registry, people, tmp_pa
     out, error = run("enterprises", str(path), "--user", "changchun_officer")
     assert error is None, out
     assert "1 created" in out
+    # Without --dry-run the file is checked and written in one pass: no separate preview.
+    job = ImportJob.objects.get()
+    assert not job.result and job.commit_result["counts"]["created"] == 1
     enterprise = Enterprise.objects.get(credit_code=CODE_A)
     change = history_for(enterprise).get(action="create")
     assert change.source == ChangeSource.IMPORT
@@ -78,7 +82,11 @@ def test_rejected_rows_exit_non_zero_and_nothing_is_written(registry, tmp_path):
     )
     out, error = run("enterprises", str(path), "--json")
     assert error.returncode == 1
-    assert "nothing was written" in json.loads(out)["error"]
+    data = json.loads(out)
+    assert "nothing was written" in data["error"]
+    # One pass: the rejected row is named with its field and reason, and the good one rolled back.
+    assert [(e["row"], e["field"]) for e in data["errors"]] == [(3, "home_region")]
+    assert data["committed"] is False
     assert not Enterprise.objects.exists()
     out, error = run("enterprises", str(path), "--good-rows")
     assert error is None

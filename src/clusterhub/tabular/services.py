@@ -278,6 +278,37 @@ def commit_import(
     return job
 
 
+def import_in_one_pass(
+    *,
+    user,
+    kind: str,
+    file,
+    system: bool = False,
+    encoding: str = "",
+    progress: Callable[[int, int | None], None] | None = None,
+) -> ImportJob:
+    """Check and write every row in one transaction, all or nothing, with no dry run before.
+
+    For the command line without --dry-run: nobody reads a preview there, so reading and checking
+    the file twice would only double the time. Every check of the dry run runs inside the
+    commit; one rejected row rolls everything back and the job lists every rejected row.
+    """
+    _check_actor(user, system)
+    importer_class(kind)
+    stored = store_upload(file)
+    job = ImportJob.objects.create(
+        user=user if getattr(user, "pk", None) else None,
+        is_system=system,
+        kind=kind,
+        encoding=encoding or "",
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+        status=ImportStatus.COMMITTING,
+        **stored,
+    )
+    run_job(job, "commit", progress=progress)
+    return job
+
+
 def _start(job: ImportJob, action: str, background: bool | None, progress=None) -> None:
     if _background(job, background):
         from .tasks import run_import_job

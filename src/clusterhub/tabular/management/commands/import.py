@@ -1,7 +1,8 @@
 """`clusterhub import KIND FILE [--dry-run] [--json] [--user USERNAME] [--good-rows]`.
 
 Checks the file, prints every rejected row with its column and reason, and (without --dry-run)
-writes it all or nothing. Exit codes: 0 done (or a clean dry run), 1 rows rejected and nothing
+writes it all or nothing, checking and writing in one pass inside one transaction (with
+--good-rows: a dry run first, then the rows that passed). Exit codes: 0 done (or a clean dry run), 1 rows rejected and nothing
 written (or written with --good-rows: 0), 2 the file could not be read or was refused.
 """
 
@@ -18,6 +19,7 @@ from clusterhub.tabular.registry import IMPORTERS, UnknownImportKind
 from clusterhub.tabular.services import (
     ImportRefused,
     commit_import,
+    import_in_one_pass,
     preview_import,
     result_for_cli,
 )
@@ -58,20 +60,31 @@ class Command(BaseCommand):
                 )
         system = user is None
         progress = self._progress_bar() if not options["json"] else None
-        try:
-            job = preview_import(
-                user=user,
-                kind=options["kind"],
-                file=path,
-                system=system,
-                encoding=options["encoding"],
-                background=False,
-                progress=progress,
-            )
-        except (ImportRefused, UnknownImportKind) as error:
-            raise CommandError(str(error), returncode=2)
         dry_run = options["dry_run"]
         refused = ""
+        try:
+            if dry_run or options["good_rows"]:
+                job = preview_import(
+                    user=user,
+                    kind=options["kind"],
+                    file=path,
+                    system=system,
+                    encoding=options["encoding"],
+                    background=False,
+                    progress=progress,
+                )
+            else:
+                # All or nothing, and nobody reads a preview here: check and write in one pass.
+                job = import_in_one_pass(
+                    user=user,
+                    kind=options["kind"],
+                    file=path,
+                    system=system,
+                    encoding=options["encoding"],
+                    progress=progress,
+                )
+        except (ImportRefused, UnknownImportKind) as error:
+            raise CommandError(str(error), returncode=2)
         if job.status == ImportStatus.VALIDATED and not dry_run:
             try:
                 job = commit_import(

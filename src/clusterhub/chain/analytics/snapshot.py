@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import json
+import logging
 import os
 import shutil
 import uuid
@@ -30,6 +31,8 @@ from django.db.models import BooleanField, Case, F, Q, Value, When
 from django.db.models.functions import Coalesce
 
 from . import engine
+
+logger = logging.getLogger(__name__)
 
 CHUNK = 20_000
 KEEP_SNAPSHOTS = 2
@@ -208,10 +211,15 @@ def build(*, threads: int | None = None) -> dict:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     publish(version)
-    # The customer -> supplier graph, which the recompute leaves to the first upward walk.
+    # The customer -> supplier graph, which the recompute leaves to the first upward walk. The
+    # snapshot is published already: a failure here only leaves the build to that first walk.
     from . import graph
 
-    summary["upward_graph_seconds"] = graph.prepare_upward(engine.Snapshot(final))
+    try:
+        summary["upward_graph_seconds"] = graph.prepare_upward(engine.Snapshot(final))
+    except Exception:
+        logger.exception("Building the upward dependency graph of %s failed", version)
+        summary["upward_graph_seconds"] = None
     summary["counts"] = counts
     return summary
 

@@ -577,7 +577,11 @@ class EnterpriseImporter(Importer):
                     registry = ctx.cache["registry"]
                     if registry is not None:
                         # Later batches of the file meet this company as a registry record.
-                        registry.append((row.instance, normalise_record(self._canonical(row))))
+                        # Normalised once: resolution kept this row's record.
+                        normalised = resolution.normalised if resolution is not None else None
+                        if not normalised:
+                            normalised = normalise_record(self._canonical(row))
+                        registry.append((row.instance, normalised))
 
     # -- entity resolution --
     @staticmethod

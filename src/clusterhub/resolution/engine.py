@@ -66,8 +66,12 @@ def connect_duckdb(**config):
     )
 
 
-def records_to_arrow(records: list[dict], extra: dict[str, list] | None = None) -> pa.Table:
-    """Normalised records (each with unique_id) as an Arrow table; block_keys from name_keys."""
+def records_to_arrow(
+    records: list[dict], extra: dict[str, list] | None = None, frequent: set[str] | None = None
+) -> pa.Table:
+    """Normalised records (each with unique_id) as an Arrow table; block_keys from name_keys.
+    `frequent`: the name keys not to block on, when the caller counted them over a larger set
+    than these records (resolution against a part of the registry); else counted here."""
     columns = {"unique_id": [r["unique_id"] for r in records]}
     for name in STRING_COLUMNS:
         columns[name] = [r.get(name) for r in records]
@@ -81,22 +85,23 @@ def records_to_arrow(records: list[dict], extra: dict[str, list] | None = None) 
     if extra:
         for name, values in extra.items():
             table = table.append_column(name, pa.array(values))
-    return with_block_keys(table)
+    return with_block_keys(table, frequent)
 
 
-def with_block_keys(table: pa.Table) -> pa.Table:
+def with_block_keys(table: pa.Table, frequent: set[str] | None = None) -> pa.Table:
     """block_keys = name_keys without the keys too frequent to block on."""
-    con = connect_duckdb()
-    con.register("records", table)
-    frequent = {
-        row[0]
-        for row in con.execute(
-            "select k from (select unnest(name_keys) as k from records) group by k "
-            "having count(*) > ?",
-            [BLOCK_KEY_MAX_FREQUENCY],
-        ).fetchall()
-    }
-    con.close()
+    if frequent is None:
+        con = connect_duckdb()
+        con.register("records", table)
+        frequent = {
+            row[0]
+            for row in con.execute(
+                "select k from (select unnest(name_keys) as k from records) group by k "
+                "having count(*) > ?",
+                [BLOCK_KEY_MAX_FREQUENCY],
+            ).fetchall()
+        }
+        con.close()
     if not frequent:
         return table
     keys = table.column("name_keys").to_pylist()
@@ -204,7 +209,17 @@ def _trained_settings(dialect: str, n_records: int | None) -> str:
         prior = min(
             0.5, prior * trained["clusterhub_training_records"] / max(n_records, MIN_RECORDS)
         )
-    settings = settings_creator(prior)
+    # Building the settings costs a fifth of a second; only the prior depends on n_records
+    # (every batch of an import has its own), so the rest is built once per dialect.
+    out = json.loads(_trained_levels(dialect))
+    out["probability_two_random_records_match"] = prior
+    return json.dumps(out)
+
+
+@lru_cache(maxsize=4)
+def _trained_levels(dialect: str) -> str:
+    trained = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    settings = settings_creator(trained["probability_two_random_records_match"])
     out = settings.create_settings_dict(dialect)
     # The shipped file holds DuckDB SQL; the levels are rebuilt for the backend's dialect and
     # take their trained m and u by position.
@@ -442,9 +457,16 @@ def score_records(
             settings=settings,
             break_lineage_method=break_lineage_method,
         )
+        exact = exact_key_pairs(table)
     else:
-        scored = predict_duckdb(table, threshold=review, settings=settings)
-    exact = exact_key_pairs(table)
+        # One in-process connection for both steps (opening one costs tens of milliseconds,
+        # paid for every batch of an import).
+        con = connect_duckdb()
+        try:
+            scored = predict_duckdb(table, threshold=review, settings=settings, con=con)
+            exact = exact_key_pairs(table, con=con)
+        finally:
+            con.close()
     edges: dict[tuple[int, int], tuple[float, bool]] = {}
     for part in (scored, exact):
         lefts = part.column("unique_id_l").to_pylist()

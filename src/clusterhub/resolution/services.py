@@ -157,10 +157,69 @@ def _registry() -> list[tuple[Enterprise, dict]]:
     return [(e, enterprise_row(e)) for e in queryset.order_by("pk")]
 
 
-def registry_records() -> list[tuple[Enterprise, dict]]:
+# The columns Splink blocks on besides the name keys (engine.settings_creator): a registry record
+# that shares none of them, and no usable name key, with an incoming row is never compared with it.
+BLOCKING_COLUMNS = ("phone", "address_norm", "domain", "credit_code", "stock_code")
+
+
+class RegistryRecords(list):
+    """(enterprise, normalised record) pairs, with an index of the values Splink blocks on.
+
+    An importer loads it once per file, passes it to every resolve_rows call and appends the
+    records it creates (plain list.append); the index catches up with new entries on the next
+    call. resolve_rows then scores a batch against the registry records that share a blocking
+    value with it, not against the whole registry."""
+
+    def __init__(self, items=()):
+        super().__init__(items)
+        self._indexed = 0
+        self._by_value: dict[tuple[str, str], list[int]] = {}
+        self._key_counts: dict[str, int] = {}
+
+    def sync(self) -> None:
+        by_value, counts = self._by_value, self._key_counts
+        for position in range(self._indexed, len(self)):
+            record = self[position][1]
+            for key in record.get("name_keys") or ():
+                counts[key] = counts.get(key, 0) + 1
+                by_value.setdefault(("name_keys", key), []).append(position)
+            for column in BLOCKING_COLUMNS:
+                value = record.get(column)
+                if value is not None:
+                    by_value.setdefault((column, value), []).append(position)
+        self._indexed = len(self)
+
+    def key_count(self, key: str) -> int:
+        return self._key_counts.get(key, 0)
+
+    def frequent_keys(self, extra: dict[str, int]) -> set[str]:
+        """Name keys held more than BLOCK_KEY_MAX_FREQUENCY times by the registry and the
+        records of `extra` (key -> count) together: Splink does not block on them."""
+        limit = engine.BLOCK_KEY_MAX_FREQUENCY
+        frequent = {k for k, c in self._key_counts.items() if c + extra.get(k, 0) > limit}
+        frequent.update(k for k, c in extra.items() if c + self._key_counts.get(k, 0) > limit)
+        return frequent
+
+    def sharing_block_values(self, records: list[dict], frequent: set[str]) -> set[int]:
+        """Positions of the registry records that share a blocking value with any of `records`:
+        a name key that is not frequent, a phone, an address, a website, a credit or stock code."""
+        positions: set[int] = set()
+        by_value = self._by_value
+        for record in records:
+            for key in record.get("name_keys") or ():
+                if key not in frequent:
+                    positions.update(by_value.get(("name_keys", key), ()))
+            for column in BLOCKING_COLUMNS:
+                value = record.get(column)
+                if value is not None:
+                    positions.update(by_value.get((column, value), ()))
+        return positions
+
+
+def registry_records() -> RegistryRecords:
     """(enterprise, normalised record) for every registry record. An importer loads it once per
     file, passes it to every resolve_rows call (registry=) and appends the records it creates."""
-    return [(e, normalise_record(row)) for e, row in _registry()]
+    return RegistryRecords((e, normalise_record(row)) for e, row in _registry())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -180,6 +239,9 @@ class Resolution:
     candidate_cluster: str = ""  # the cluster a reviewer is asked about (registry or new)
     key: str = ""
     record: dict = field(default_factory=dict, repr=False)
+    # The row's normalised record as normalise_record gives it (before a credit code the list
+    # shares between companies is set aside): what a later batch meets as a registry record.
+    normalised: dict = field(default_factory=dict, repr=False)
     notes: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict:
@@ -228,11 +290,18 @@ def resolve_rows(
     backend: str = "duckdb",
     spark=None,
     registry: list[tuple[Enterprise, dict]] | None = None,
+    restrict: bool = True,
 ):
     """Resolve list rows against the registry and each other; writes nothing.
 
     `registry` (from registry_records(), possibly with records an import created since) saves
     loading and normalising the registry again for every batch of one file.
+
+    With `restrict` (the default) only the registry records that share a blocking value with the
+    rows are scored, under the prior and the frequent-key cut of the whole registry: Splink scores
+    each pair on its own two records, so the decisions are those of scoring the whole registry
+    (restrict=False, kept to prove it in tests/resolution/test_import.py), at a cost that follows
+    the rows and their candidates instead of the registry's size.
 
     Returns one Resolution per row, in order: its row number (the row's `_row` if given, else its
     1-based position), the cluster (an existing enterprise's public id, or new-<row> for a new
@@ -241,6 +310,7 @@ def resolve_rows(
     auto, review = thresholds()
     canonical = [canonical_row(row) for row in rows]
     records = [normalise_record(row) for row in canonical]
+    pristine = [dict(record) for record in records]
     numbers = [int(row.get("_row") or i + 1) for i, row in enumerate(canonical)]
     notes: dict[int, list[str]] = {i: [] for i in range(len(rows))}
     for code in _unreliable_codes(records):
@@ -257,19 +327,15 @@ def resolve_rows(
 
     if registry is None:
         registry = registry_records()
+    elif restrict and not isinstance(registry, RegistryRecords):
+        registry = RegistryRecords(registry)
     n = len(records)
-    ids = list(range(n + len(registry)))
-    all_records = []
-    for i, record in enumerate(records):
-        all_records.append({**record, "unique_id": i})
+    keys = [record_key(r) for r in records]
     registry_ids: dict[int, str] = {}
     by_uid: dict[int, Enterprise] = {}
-    for j, (enterprise, normalised) in enumerate(registry):
-        uid = n + j
-        all_records.append({**normalised, "unique_id": uid})
-        registry_ids[uid] = enterprise.public_id
-        by_uid[uid] = enterprise
-    keys = [record_key(r) for r in records]
+    for j, (enterprise, _normalised) in enumerate(registry):
+        registry_ids[n + j] = enterprise.public_id
+        by_uid[n + j] = enterprise
 
     # Remembered decisions: accepted pairs merge, rejected pairs never do.
     public_to_uid = {pid: uid for uid, pid in registry_ids.items()}
@@ -300,8 +366,35 @@ def resolve_rows(
                 else:
                     cannot_link.add(frozenset((a, b)))
 
-    table = engine.records_to_arrow(all_records)
-    edges = engine.score_records(table, review=review, backend=backend, spark=spark)
+    if restrict:
+        # The registry records Splink's blocking would pair with a row, and those a remembered
+        # decision names; registry records keep their unique ids (n + position), so ties break
+        # as when the whole registry is scored.
+        registry.sync()
+        batch_counts: dict[str, int] = {}
+        for record in records:
+            for key in record.get("name_keys") or ():
+                batch_counts[key] = batch_counts.get(key, 0) + 1
+        frequent = registry.frequent_keys(batch_counts)
+        positions = registry.sharing_block_values(records, frequent)
+        remembered_uids = {u for a, b, _s, _f in extra_edges for u in (a, b)}
+        remembered_uids.update(u for pair in cannot_link for u in pair)
+        positions.update(u - n for u in remembered_uids if u >= n)
+        ids = list(range(n)) + [n + j for j in sorted(positions)]
+        all_records = [{**record, "unique_id": i} for i, record in enumerate(records)]
+        all_records += [{**registry[j][1], "unique_id": n + j} for j in sorted(positions)]
+        table = engine.records_to_arrow(all_records, frequent=frequent)
+        dialect = "spark" if backend == "spark" else "duckdb"
+        settings_dict = engine.trained_settings(dialect, n + len(registry))
+    else:
+        ids = list(range(n + len(registry)))
+        all_records = [{**record, "unique_id": i} for i, record in enumerate(records)]
+        all_records += [{**rec, "unique_id": n + j} for j, (_e, rec) in enumerate(registry)]
+        table = engine.records_to_arrow(all_records)
+        settings_dict = None
+    edges = engine.score_records(
+        table, review=review, backend=backend, spark=spark, settings=settings_dict
+    )
     # Registry records are not compared with each other here (that is the registry check's job).
     edges = [e for e in edges if e[0] < n or e[1] < n]
     edges = [e for e in edges if frozenset((e[0], e[1])) not in cannot_link] + extra_edges
@@ -350,6 +443,7 @@ def resolve_rows(
         resolution = Resolution(row=numbers[i], cluster=cid, decision=Decision.NEW, score=0.0)
         resolution.key = keys[i]
         resolution.record = records[i]
+        resolution.normalised = pristine[i]
         resolution.notes = notes[i]
         if in_registry:
             resolution.decision = Decision.AUTO

@@ -92,3 +92,20 @@ def test_merged_id_of_a_record_you_cannot_see_is_404(client, people, fawer, jili
     merge_enterprises(survivor=hidden, absorbed=other)
     client.force_login(people["changchun_officer"])
     assert client.get(reverse("resolution:public_id", args=[gone])).status_code == 404
+
+
+def test_the_compare_page_says_why_a_pair_waits_for_a_person(client, people, item):
+    client.force_login(people["changchun_officer"])
+    url = reverse("resolution:review", args=[item.pk])
+    html = client.get(url).content.decode()
+    assert "between the review threshold and the automatic merge threshold" in html
+    # Above the automatic threshold, the names not agreeing is what held it back.
+    ReviewItem.objects.filter(pk=item.pk).update(score=0.999)
+    html = client.get(url).content.decode()
+    assert "the names do not agree closely enough" in html
+    # Two different credit codes: never automatic, whatever the score.
+    codes = {"left": "91220101MA0000001X", "right": "91220101MA0000002Y", "agree": False}
+    comparison = [{"field": "credit_code", **codes}]
+    ReviewItem.objects.filter(pk=item.pk).update(comparison=comparison)
+    html = client.get(url).content.decode()
+    assert "the codes differ" in html

@@ -22,6 +22,7 @@ from clusterhub.enterprises.models import Enterprise
 
 from . import services
 from .choices import ReviewStatus
+from .explain import why_in_review
 from .models import Merge
 
 FIELD_LABELS = {
@@ -111,10 +112,12 @@ class ReviewView(LoginRequiredMixin, View):
             {**row, "label": FIELD_LABELS.get(row["field"], row["field"])}
             for row in item.comparison
         ]
+        thresholds = _threshold_context()
+        held = why_in_review(item, auto_threshold=thresholds["auto_threshold"])
         return render(
             request,
             self.template_name,
-            {"item": item, "rows": rows, **_threshold_context()},
+            {"item": item, "rows": rows, "why_in_review": held, **thresholds},
         )
 
     def post(self, request, pk):

@@ -167,7 +167,13 @@ def text_query(schema, normalised: str, *, include_descriptions: bool = True):
 
 def access_query(schema, user) -> tantivy.Query | None:
     """Documents `user` may view, by the rule of core.access (None: everything). user=None is
-    the system (the command line), which sees everything."""
+    the system (the command line), which sees everything.
+
+    Written as "every document except the hidden ones": a document is hidden when its level is
+    one the user may not see by level (confidential, restricted; internal outside government)
+    and none of its region paths, organisations or named people grants it. The same set as the
+    union of the grants, but the index then skips the few hidden documents instead of walking
+    the public ones (nine in ten documents) for every query."""
     if user is None:
         return None
     access = get_access(user)
@@ -175,18 +181,28 @@ def access_query(schema, user) -> tantivy.Query | None:
         return tantivy.Query.empty_query()
     if access.is_superuser:
         return None
-    clauses = [_term(schema, "acl_conf", Confidentiality.PUBLIC)]
+    visible_levels = {Confidentiality.PUBLIC}
     if access.is_government:
-        clauses.append(_term(schema, "acl_conf", Confidentiality.INTERNAL))
+        visible_levels.add(Confidentiality.INTERNAL)
+    hidden_levels = [
+        level for level in (*Confidentiality.values, ix.RESTRICTED) if level not in visible_levels
+    ]
+    grants = []
     paths = access.region_paths()
     if paths:
-        clauses.append(one_of(schema, "acl_path", paths))
+        grants.append(one_of(schema, "acl_path", paths))
     organisations = access.organisation_ids()
     if organisations:
-        clauses.append(one_of(schema, "acl_org", organisations))
+        grants.append(one_of(schema, "acl_org", organisations))
     if access.user_id:
-        clauses.append(_term(schema, "acl_user", str(access.user_id)))
-    return _any(clauses)
+        grants.append(_term(schema, "acl_user", str(access.user_id)))
+    hidden = tantivy.Query.boolean_query(
+        [(tantivy.Occur.Must, one_of(schema, "acl_conf", hidden_levels))]
+        + [(tantivy.Occur.MustNot, grant) for grant in grants]
+    )
+    return tantivy.Query.boolean_query(
+        [(tantivy.Occur.Must, tantivy.Query.all_query()), (tantivy.Occur.MustNot, hidden)]
+    )
 
 
 def combine(must: list, filters: list) -> tantivy.Query:
@@ -269,17 +285,18 @@ def search(
 
     searcher = index.searcher()
     offset = min((page - 1) * page_size, MAX_OFFSET)
-    result = searcher.search(final, page_size, count=True, offset=offset)
-    answer.count = result.count
+    # The page without counting: the count comes from the facet pass, which walks every match
+    # anyway (each document has one doc_type, so the buckets of doc_type add up to the count).
+    result = searcher.search(final, page_size, count=False, offset=offset)
     aggregations = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACETS}
     by_type_aggregation = {"doc_type": {"terms": {"field": "doc_type", "size": 10}}}
+    facets = searcher.aggregate(final, {**aggregations, **by_type_aggregation})
     if set(searchable) == set(ix.SEARCHABLE):
         # Every type asked for: the counts by type come from the same pass as the facets.
-        facets = searcher.aggregate(final, {**aggregations, **by_type_aggregation})
         by_type = facets
     else:
         by_type = searcher.aggregate(query_all_types, by_type_aggregation)
-        facets = searcher.aggregate(final, aggregations)
+    answer.count = sum(int(b["doc_count"]) for b in facets.get("doc_type", {}).get("buckets", []))
     answer.by_type = {
         b["key"]: int(b["doc_count"]) for b in by_type.get("doc_type", {}).get("buckets", [])
     }

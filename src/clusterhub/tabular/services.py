@@ -220,19 +220,25 @@ def preview_import(
     unless `background=False`. Raises ImportRefused for a file over the upload limit.
     `progress(processed, total)` is called as rows are checked (inline runs only).
     """
+    job = _new_job(user=user, kind=kind, file=file, system=system, encoding=encoding)
+    _start(job, "preview", background, progress)
+    return job
+
+
+def _new_job(*, user, kind: str, file, system: bool, encoding: str, **fields) -> ImportJob:
+    """Store the upload and record its job; unknown kinds fail before anything is stored."""
     _check_actor(user, system)
-    importer_class(kind)  # unknown kinds fail before anything is stored
+    importer_class(kind)
     stored = store_upload(file)
-    job = ImportJob.objects.create(
+    return ImportJob.objects.create(
         user=user if getattr(user, "pk", None) else None,
         is_system=system,
         kind=kind,
         encoding=encoding or "",
         language=translation.get_language() or settings.LANGUAGE_CODE,
         **stored,
+        **fields,
     )
-    _start(job, "preview", background, progress)
-    return job
 
 
 def commit_import(
@@ -293,17 +299,13 @@ def import_in_one_pass(
     the file twice would only double the time. Every check of the dry run runs inside the
     commit; one rejected row rolls everything back and the job lists every rejected row.
     """
-    _check_actor(user, system)
-    importer_class(kind)
-    stored = store_upload(file)
-    job = ImportJob.objects.create(
-        user=user if getattr(user, "pk", None) else None,
-        is_system=system,
+    job = _new_job(
+        user=user,
         kind=kind,
-        encoding=encoding or "",
-        language=translation.get_language() or settings.LANGUAGE_CODE,
+        file=file,
+        system=system,
+        encoding=encoding,
         status=ImportStatus.COMMITTING,
-        **stored,
     )
     run_job(job, "commit", progress=progress)
     return job

@@ -62,27 +62,20 @@ class Command(BaseCommand):
         progress = self._progress_bar() if not options["json"] else None
         dry_run = options["dry_run"]
         refused = ""
+        source = {
+            "user": user,
+            "kind": options["kind"],
+            "file": path,
+            "system": system,
+            "encoding": options["encoding"],
+            "progress": progress,
+        }
         try:
             if dry_run or options["good_rows"]:
-                job = preview_import(
-                    user=user,
-                    kind=options["kind"],
-                    file=path,
-                    system=system,
-                    encoding=options["encoding"],
-                    background=False,
-                    progress=progress,
-                )
+                job = preview_import(**source, background=False)
             else:
                 # All or nothing, and nobody reads a preview here: check and write in one pass.
-                job = import_in_one_pass(
-                    user=user,
-                    kind=options["kind"],
-                    file=path,
-                    system=system,
-                    encoding=options["encoding"],
-                    progress=progress,
-                )
+                job = import_in_one_pass(**source)
         except (ImportRefused, UnknownImportKind) as error:
             raise CommandError(str(error), returncode=2)
         if job.status == ImportStatus.VALIDATED and not dry_run:

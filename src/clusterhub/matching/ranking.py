@@ -351,10 +351,9 @@ def candidate_sites(
         query = tantivy.Query.boolean_query(
             [(tantivy.Occur.Must, _must(*base, *filters)), (tantivy.Occur.MustNot, buyer)]
         )
-        sites = searcher.search(query, 1, count=True).count
-        if sites == 0:
-            return 0
-        return max(1, round(searcher.cardinality(query, "enterprise_id")))
+        # One pass: the cardinality of nothing is 0 (no separate count of the sites first).
+        estimate = searcher.cardinality(query, "enterprise_id")
+        return 0 if estimate <= 0 else max(1, round(estimate))
 
     funnel = [
         {

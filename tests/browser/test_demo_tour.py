@@ -46,6 +46,10 @@ def test_demo_tour(page, live_server):
     visit(page, live_server, "/events/changchun-sister-cities-2021/signings/", "signings")
     expect(page.locator("main")).to_contain_text("210")  # 18 signings, RMB 21.0 bn = 210亿元
 
+    # The demo's city and OEM lists were resolved into the registry: one pair waits for a person.
+    visit(page, live_server, "/resolution/", "review-queue")
+    expect(page.locator("main table tbody tr")).to_have_count(1)
+
     page.context.clear_cookies()
     sign_in(page, live_server, "faw", password="clusterhub-demo")
     visit(page, live_server, "/matching/", "sourcing-demands")

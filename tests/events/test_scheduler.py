@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -294,14 +293,15 @@ def test_any_instance_gives_a_checked_schedule_and_a_reason_for_every_request(in
         assert accounted == {r.id for r in instance.requests}
 
 
-@pytest.mark.parametrize("method", ["plain", "preview"])
-def test_preview_is_fast(method):
-    import time
-
-    instance = generate(seed=1)  # the benchmark's 400 / 3,000 / 16 / 250
-    started = time.process_time()
-    schedule = solve(instance, method=method)
-    assert check(instance, schedule.assignments) == []
-    # CPU time, not wall time: a shared CI machine's load must not fail the test. The preview
-    # is single-threaded, so this is its time on an idle machine (the benchmark records both).
-    assert time.process_time() - started < 1.0
+def test_preview_at_benchmark_size_is_valid_fair_and_beats_the_plain_greedy():
+    """The benchmark's 400 / 3,000 / 16 / 250 instance. How fast the preview is belongs to the
+    benchmark (`./run bench schedule`), not to a unit test on a shared machine."""
+    instance = generate(seed=1)
+    schedules = {method: solve(instance, method=method) for method in ("plain", "preview")}
+    for schedule in schedules.values():
+        assert check(instance, schedule.assignments) == []
+        accounted = set(schedule.assignments) | set(schedule.unscheduled)
+        assert accounted == {r.id for r in instance.requests}
+    preview = schedules["preview"]
+    assert preview.covered == preview.askers  # nobody who asked is left with none
+    assert preview.value >= schedules["plain"].value

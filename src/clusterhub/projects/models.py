@@ -217,6 +217,8 @@ class Project(BilingualNameMixin, ChangeLoggedModel):
             models.Index(fields=["operating_on"]),
             models.Index(fields=["stage", "stage_changed_at"]),
             models.Index(fields=["-updated", "-id"]),
+            # The cockpit's conference signings read the few projects that came from an event.
+            models.Index(fields=["origin_kind", "origin_reference"]),
         ]
         constraints = [
             models.CheckConstraint(

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
-from django.utils import timezone
 
 from .choices import ChangeAction, ChangeSource
 from .models import ChangeLoggedModel, ObjectChange
@@ -140,52 +139,13 @@ def _log_delete(sender, instance, **kwargs):
 
 
 def log_bulk_create(instances) -> None:
-    """Log records written with bulk_create (which sends no signals). They must have pks."""
-    from .bulk import can_copy, copy_rows
+    """Log records written with bulk_create (which sends no signals). They must have pks.
+    The entries are written like the records (core.bulk: COPY on PostgreSQL; a large import logs
+    50,000 at once)."""
+    from .bulk import bulk_insert
 
-    instances = list(instances)
-    if not instances:
-        return
-    if not can_copy(ObjectChange):
-        ObjectChange.objects.bulk_create(
-            [_record(i, ChangeAction.CREATE, None, snapshot(i)) for i in instances],
-            batch_size=2000,
-        )
-        return
-    # Streamed as plain rows: no ObjectChange instance per record (a large import logs 50,000).
-    from psycopg.types.json import Jsonb
-
-    context = current_context()
-    user = context.user if getattr(context.user, "is_authenticated", False) else None
-    user_name = user.get_username() if user else ""
-    now = timezone.now()
-    names = ("time", "user", "user_name", "source", "request_id", "action")
-    names += ("content_type", "object_id", "object_repr", "after")
-    fields = [ObjectChange._meta.get_field(name) for name in names]
-    content_types = {}
-    rows = []
-    for instance in instances:
-        model = type(instance)
-        content_type = content_types.get(model)
-        if content_type is None:
-            content_type = content_types[model] = ContentType.objects.get_for_model(
-                instance, for_concrete_model=True
-            ).pk
-        rows.append(
-            (
-                now,
-                user.pk if user else None,
-                user_name,
-                context.source,
-                context.request_id,
-                ChangeAction.CREATE,
-                content_type,
-                str(instance.pk),
-                str(instance)[:300],
-                Jsonb(snapshot(instance)),
-            )
-        )
-    copy_rows(ObjectChange, fields, rows)
+    records = [_record(i, ChangeAction.CREATE, None, snapshot(i)) for i in instances]
+    bulk_insert(ObjectChange, records, batch_size=2000)
 
 
 def log_bulk_delete(instances) -> None:

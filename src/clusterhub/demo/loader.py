@@ -16,13 +16,14 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from clusterhub.chain.models import SupplyLink
+from clusterhub.core.bulk import analyze
 from clusterhub.core.choices import Datum
 from clusterhub.enterprises.models import Capability, Enterprise, Site
 from clusterhub.geo.models import Region
 
 from .people import delete_people, load_people
 from .real import load_real_companies, real_public_ids
-from .records import Tally, analyze, upsert
+from .records import Tally, upsert
 from .reference import load_reference, read_csv
 from .synthetic import (
     DEFAULT_SEED,

@@ -6,8 +6,9 @@ change log then records exactly the real changes). Bulk inserts are logged with 
 
 from __future__ import annotations
 
-from django.db import connections, models, router
+from django.db import models
 
+from clusterhub.core.bulk import bulk_insert as insert_rows
 from clusterhub.core.changelog import log_bulk_create, log_bulk_delete
 
 
@@ -96,8 +97,8 @@ def set_m2m(manager, wanted) -> bool:
 
 
 def bulk_insert(model, objects: list, *, batch_size: int = 1000) -> list:
-    """bulk_create (no signals) and write the change-log entries the signals would have written."""
-    created = model.objects.bulk_create(objects, batch_size=batch_size)
+    """core.bulk's insert (no signals) and the change-log entries the signals would have written."""
+    created = insert_rows(model, objects, batch_size=batch_size)
     log_bulk_create(created)
     return created
 
@@ -113,16 +114,3 @@ def bulk_delete(queryset, *, related=()) -> int:
     for start in range(0, len(pks), 500):
         model._base_manager.filter(pk__in=pks[start : start + 500])._raw_delete(queryset.db)
     return len(pks)
-
-
-def analyze(*models_to_analyze) -> None:
-    """Refresh PostgreSQL's planner statistics after a bulk load. Until autovacuum gets to a
-    freshly filled table the planner believes it is empty and may pick nested loops that take
-    minutes over a few hundred thousand rows."""
-    database = router.db_for_write(models_to_analyze[0]) if models_to_analyze else "default"
-    connection = connections[database]
-    if connection.vendor != "postgresql":
-        return
-    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models_to_analyze)
-    with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {tables}")

@@ -111,16 +111,12 @@ def list_enterprises(request, filters: Query[EnterpriseFilters]):
 )
 def get_enterprise(request, public_id: str):
     """The id of a record merged into another answers with a redirect (302) to the kept one."""
-    visible = Enterprise.objects.restrict(request.auth, "view")
-    if not visible.filter(public_id=public_id).exists():
-        from clusterhub.resolution.services import resolve_public_id
+    if not Enterprise.objects.restrict(request.auth, "view").filter(public_id=public_id).exists():
+        from clusterhub.resolution.services import visible_record_for
 
-        survivor = resolve_public_id(public_id)
+        survivor = visible_record_for(request.auth, public_id)
         if survivor is not None and survivor.public_id != public_id:
-            if visible.filter(pk=survivor.pk).exists():
-                return HttpResponseRedirect(
-                    reverse("api:get_enterprise", args=[survivor.public_id])
-                )
+            return HttpResponseRedirect(reverse("api:get_enterprise", args=[survivor.public_id]))
     enterprise = get_visible(request, Enterprise.objects.all(), public_id=public_id)
     return _enterprise_detail(request, enterprise)
 

@@ -67,12 +67,10 @@ class EnterpriseDetailView(LoginRequiredMixin, View):
         )
         if enterprise is None:
             # The id of a record merged into another (entity resolution) keeps answering.
-            from clusterhub.resolution.services import resolve_public_id
+            from clusterhub.resolution.services import visible_record_for
 
-            survivor = resolve_public_id(public_id)
+            survivor = visible_record_for(user, public_id)
             if survivor is None or survivor.public_id == public_id:
-                raise Http404
-            if not Enterprise.objects.restrict(user, "view").filter(pk=survivor.pk).exists():
                 raise Http404
             return redirect(survivor.get_absolute_url())
         visible = Enterprise.objects.restrict(user, "view")

@@ -121,6 +121,17 @@ def resolve_public_id(public_id: str) -> Enterprise | None:
     return alias.enterprise if alias else None
 
 
+def visible_record_for(user, public_id: str) -> Enterprise | None:
+    """The record a public id names today (itself, or the record it was merged into), if `user`
+    may see it: pages, API and links of merged-away ids all answer through this."""
+    enterprise = resolve_public_id(public_id)
+    if enterprise is None:
+        return None
+    if not Enterprise.objects.restrict(user, "view").filter(pk=enterprise.pk).exists():
+        return None
+    return enterprise
+
+
 # ---------------------------------------------------------------------------------------------
 # Registry records
 

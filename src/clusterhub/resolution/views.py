@@ -207,9 +207,7 @@ class PublicIdView(LoginRequiredMixin, View):
     """/resolution/id/<public id>/: the enterprise a public id names today, even after a merge."""
 
     def get(self, request, public_id):
-        enterprise = services.resolve_public_id(public_id.upper())
+        enterprise = services.visible_record_for(request.user, public_id.upper())
         if enterprise is None:
-            raise Http404
-        if not Enterprise.objects.restrict(request.user, "view").filter(pk=enterprise.pk).exists():
             raise Http404
         return redirect(reverse("enterprises:detail", args=[enterprise.public_id]))

@@ -105,6 +105,8 @@ def test_weekly_briefing_pdf(client, people, story):
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "长春市" in text
     assert "会议签约0" in text  # signed that week
+    # 68 of 2024's 366 days have passed by 8 March: shown as a percent with one decimal.
+    assert "18.6%" in text and "0.186" not in text
 
 
 def test_briefing_pdf_hides_confidential_projects(client, people, story):

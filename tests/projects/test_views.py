@@ -138,6 +138,8 @@ def test_alerts_and_targets_pages(client, people, make_project):
     page = client.get(reverse("projects:targets"), {"scope": "220100", "year": 2024})
     assert page.status_code == 200
     assert "projects_signed" in page.content.decode()
+    past_year = client.get(reverse("projects:targets"), {"scope": "220100", "year": 2020})
+    assert "100.0%" in past_year.content.decode()  # a past year has fully elapsed
 
 
 def test_admin_lists_projects(client, make_project):

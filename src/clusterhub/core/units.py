@@ -100,6 +100,11 @@ def format_amount(yuan: Decimal | None, unit: str = "亿元", places: int = 2) -
     return f"{value:,.{places}f}{unit}"
 
 
+def format_percent(share: float | None) -> str:
+    """A share as officers read it, one decimal: 0.2534 -> "25.3%"."""
+    return "—" if share is None else f"{share * 100:.1f}%"
+
+
 _DATE_PATTERNS = [
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
     re.compile(r"^(\d{4})[./\-](\d{1,2})[./\-](\d{1,2})$"),

@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
-from clusterhub.core.units import format_amount
+from clusterhub.core.units import format_amount, format_percent
 
 register = template.Library()
 
@@ -82,6 +82,12 @@ def money(value, unit: str = "万元") -> str:
     if (get_language() or "").startswith("zh"):
         return format_amount(value, unit=unit, places=2 if unit == "亿元" else 1)
     return _("CNY %(amount)s m") % {"amount": f"{value / Decimal(1_000_000):,.2f}"}
+
+
+@register.filter
+def percent(share) -> str:
+    """A share (0.91) as a percent with one decimal (91.0%)."""
+    return format_percent(None if share is None or share == "" else float(share))
 
 
 @register.filter

@@ -72,3 +72,18 @@ def test_parse_date_month_only_and_objects():
 def test_parse_date_rejects(text):
     with pytest.raises(UnitError):
         parse_date(text)
+
+
+def test_money_reads_in_the_page_language():
+    from django.utils import translation
+
+    from clusterhub.core.units import format_money, format_percent
+
+    with translation.override("zh-hans"):
+        assert format_money(Decimal("21000000000")) == "210.00亿元"
+        assert format_money(Decimal("30000000"), "万元") == "3,000.0万元"
+    with translation.override("en"):
+        assert format_money(Decimal("21000000000")) == "CNY 21.00 bn"
+        assert format_money(Decimal("30000000")) == "CNY 30.00 m"
+        assert format_money(None) == "—"
+    assert format_percent(0.91) == "91.0%" and format_percent(None) == "—"

@@ -65,7 +65,8 @@ def test_cockpit_shows_goals_funnel_events_and_drilldowns(client, people, story)
     assert [c["name"] for c in cockpit.chart_data()["map"]] == ["Changchun"]
     assert cockpit.ranking[0]["code"] == "220100"
     body = page.content.decode()
-    assert "chart-funnel" in body and "21.00" in body
+    # English readers get billions of yuan, not 亿元.
+    assert "chart-funnel" in body and "CNY 2.10 bn" in body and "21.00亿元" not in body
 
 
 def test_cockpit_hides_confidential_projects(client, people, story):

@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 UNIT_FACTORS = {
@@ -98,6 +99,19 @@ def format_amount(yuan: Decimal | None, unit: str = "亿元", places: int = 2) -
         return "—"
     value = Decimal(yuan) / UNIT_FACTORS[unit]
     return f"{value:,.{places}f}{unit}"
+
+
+def format_money(yuan: Decimal | None, unit: str = "亿元") -> str:
+    """Decimal yuan in the page's language: 亿元 (or the given Chinese unit) on Chinese pages;
+    billions or millions of yuan on English ones, where 亿 means nothing to the reader."""
+    if yuan is None or yuan == "":
+        return "—"
+    value = Decimal(yuan)
+    if (get_language() or "").startswith("zh"):
+        return format_amount(value, unit=unit, places=2 if unit == "亿元" else 1)
+    if abs(value) >= 1_000_000_000:
+        return _("CNY %(amount)s bn") % {"amount": f"{value / Decimal(1_000_000_000):,.2f}"}
+    return _("CNY %(amount)s m") % {"amount": f"{value / Decimal(1_000_000):,.2f}"}
 
 
 def format_percent(share: float | None) -> str:

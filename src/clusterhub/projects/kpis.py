@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from clusterhub.core.units import format_amount
+from clusterhub.core.units import format_money
 
 from .choices import MONEY_METRICS, OUTPUT_METRICS, ActivityKind, Metric, ScopeKind
 from .models import Activity, FundsArrival, OutputReport, Project, Target, city_code_of
@@ -385,7 +385,7 @@ class KpiLine:
         if value is None:
             return "—"
         if self.is_money:
-            return format_amount(value, "亿元")
+            return format_money(value, "亿元")
         return f"{value:,.0f}"
 
     @property

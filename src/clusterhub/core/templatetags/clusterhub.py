@@ -7,9 +7,8 @@ from decimal import Decimal
 from django import template
 from django.utils.html import format_html
 from django.utils.translation import get_language, pgettext
-from django.utils.translation import gettext as _
 
-from clusterhub.core.units import format_amount, format_percent
+from clusterhub.core.units import format_money, format_percent
 
 register = template.Library()
 
@@ -75,13 +74,9 @@ def confidentiality_badge(value) -> str:
 
 @register.filter
 def money(value, unit: str = "万元") -> str:
-    """Decimal yuan as the reader expects it: 万元/亿元 in Chinese, millions of yuan in English."""
-    if value is None or value == "":
-        return "—"
-    value = Decimal(value)
-    if (get_language() or "").startswith("zh"):
-        return format_amount(value, unit=unit, places=2 if unit == "亿元" else 1)
-    return _("CNY %(amount)s m") % {"amount": f"{value / Decimal(1_000_000):,.2f}"}
+    """Decimal yuan as the reader expects it: 万元/亿元 in Chinese, millions or billions of yuan
+    in English."""
+    return format_money(value, unit)
 
 
 @register.filter

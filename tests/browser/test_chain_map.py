@@ -55,3 +55,22 @@ def test_the_year_chart_shows_every_year_at_once(page, live_server, people, jili
     page.goto(f"{live_server.url}/chain/analytics/?region=220000")
     drawn = page.evaluate(LAST_POINT_WITH_FIRST)
     assert drawn == {"years": 6, "first": True, "last": True}
+
+
+def test_oem_filter_is_a_list_of_checkboxes(page, live_server, people, jilin):
+    """The OEM filter opens as a list of ticks and sends the chosen OEMs with the form."""
+    world = World(jilin)
+    faw, other = world.oem("一汽", name_en="FAW"), world.oem("另一家", name_en="Other OEM")
+    supplier = world.company("长春件", "chaoyang")
+    world.link(supplier, faw, "PRT.BDY", 100, year=2024)
+    world.link(supplier, other, "PRT.BDY", 50, year=2024)
+    refresh_analytics(threads=1)
+    sign_in(page, live_server, "province_viewer")
+    page.goto(f"{live_server.url}/chain/analytics/?region=220000")
+    button = page.locator("#f-oem")
+    assert button.inner_text().strip() == "全部主机厂"  # nothing chosen: every OEM counts
+    button.click()
+    page.get_by_label("一汽").check()
+    page.locator("#analytics-filters button[type=submit]").click()
+    page.wait_for_url(f"**oem={faw.public_id}**")
+    assert page.locator("#f-oem").inner_text().strip() == "一汽"

@@ -269,6 +269,8 @@ class Planted:
 
 def populate(*, enterprises: int, demands: int, seed: int = SEED, progress=print) -> dict:
     """Write the synthetic registry (and the quality demands) into the database."""
+    from django.db import transaction
+
     from clusterhub.core.changelog import change_context
 
     rng = random.Random(seed)
@@ -278,7 +280,8 @@ def populate(*, enterprises: int, demands: int, seed: int = SEED, progress=print
         started = time.perf_counter()
         _registry(world, rng, enterprises, progress)
         seconds = time.perf_counter() - started
-        planted = _plant(world, rng, demands)
+        with transaction.atomic():  # one commit, not one per saved row
+            planted = _plant(world, rng, demands)
     analyze()
     return {"world": world, "planted": planted, "load_seconds": seconds}
 
@@ -327,6 +330,7 @@ def _oems(world: World, rng: random.Random) -> None:
 
 def _registry(world: World, rng: random.Random, count: int, progress) -> None:
     from clusterhub.chain.models import SupplyLink
+    from clusterhub.core.bulk import bulk_insert
     from clusterhub.core.choices import Datum
     from clusterhub.enterprises.models import Capability, Certification, Enterprise, Site
 
@@ -362,7 +366,7 @@ def _registry(world: World, rng: random.Random, count: int, progress) -> None:
                 )
             )
             plans.append((place, node))
-        Enterprise.objects.bulk_create(batch, batch_size=5000)
+        bulk_insert(Enterprise, batch)  # COPY on PostgreSQL
         sites = []
         for enterprise, (place, _node) in zip(batch, plans, strict=True):
             lon = place.lon + rng.uniform(-0.4, 0.4)
@@ -381,7 +385,7 @@ def _registry(world: World, rng: random.Random, count: int, progress) -> None:
                     updated=now,
                 )
             )
-        Site.objects.bulk_create(sites, batch_size=5000)
+        bulk_insert(Site, sites)
         capabilities, certificates, links = [], [], []
         for site, (_place, node) in zip(sites, plans, strict=True):
             capabilities.append(
@@ -427,9 +431,10 @@ def _registry(world: World, rng: random.Random, count: int, progress) -> None:
                         updated=now,
                     )
                 )
-        Capability.objects.bulk_create(capabilities, batch_size=5000, ignore_conflicts=True)
-        Certification.objects.bulk_create(certificates, batch_size=5000)
-        SupplyLink.objects.bulk_create(links, batch_size=5000, ignore_conflicts=True)
+        # One capability per (site, node): the sibling is never the node itself.
+        bulk_insert(Capability, capabilities)
+        bulk_insert(Certification, certificates)
+        bulk_insert(SupplyLink, links)
         progress(f"  registry {start + len(batch):,} / {count:,}")
 
 

@@ -57,6 +57,11 @@ def test_officer_runs_a_project_in_the_ui(client, people, jilin, investor):
     page = client.get(project.get_absolute_url()).content.decode()
     assert "3.00亿元" in page or "CNY 300.00 m" in page
     assert "changchun_officer" in page  # the stage history names who moved it
+    # The creation's every-field entry is folded; a move's few changed fields stay open.
+    history = client.get(project.get_absolute_url()).context["history"]
+    folded = [c for c in history if len(c.rows) > 6]
+    assert [c.action for c in folded] == ["create"]
+    assert page.count('<details class="ch-diff-fold">') == 1
 
 
 def test_unknown_investor_offers_matches(client, people, jilin, investor):

@@ -67,6 +67,7 @@ def test_cockpit_shows_goals_funnel_events_and_drilldowns(client, people, story)
     body = page.content.decode()
     # English readers get billions of yuan, not 亿元.
     assert "chart-funnel" in body and "CNY 2.10 bn" in body and "21.00亿元" not in body
+    assert 'var unitYi = "CNY 100 m"' in body  # the charts' amount axis in the page's language
 
 
 def test_cockpit_hides_confidential_projects(client, people, story):

@@ -150,10 +150,11 @@ def _load(*, seed: int, time_limit: float, participants: int) -> dict:
             venue="长春 / Changchun (China-Germany Automobile Congress)",
             organiser=organiser,
             status=EventStatus.OPEN,
+            # Written the way the organising bureau would, in Chinese.
             description=(
-                "FAW and six cities presented to 400+ guests; 18 key cooperation projects were "
-                "signed, RMB 21 bn in all (en.changchun.gov.cn 2021-10-21). Session times, the "
-                "B2B meetings, participants and requests are illustrative and synthetic."
+                "中国一汽与长春、吉林、四平、辽源、松原、白城六市面向400余位嘉宾推介，"
+                "签约18个重点合作项目，总额210亿元（en.changchun.gov.cn 2021-10-21）。"
+                "会议各环节时间、一对一对接、参会者及对接需求为示意性的合成数据。"
             ),
             source="en.changchun.gov.cn 2021-10-21",
         )

@@ -115,6 +115,9 @@ def test_search_api(world, people):
     assert answer["hits"][0]["id"] == world["best"].public_id
     assert answer["hits"][0]["url"] == world["best"].get_absolute_url()
     assert any(f["value"] == "220100" for f in answer["facets"]["city"])
+    lean = api.get("/api/matching/search", {"q": "長春卡鉗", "facets": "false"}).json()
+    assert [h["id"] for h in lean["hits"]] == [h["id"] for h in answer["hits"]]
+    assert lean["count"] == answer["count"] and lean["facets"] == {} and lean["by_type"] == {}
     empty = api.get("/api/matching/search", {"q": "？？？"}).json()
     assert empty["state"] == "empty" and empty["hits"] == [] and empty["notes"]
     long = api.get("/api/matching/search", {"q": "卡钳" * 5000})

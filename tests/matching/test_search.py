@@ -100,6 +100,31 @@ def test_confidential_enterprises_are_found_only_by_those_who_may_see_them(world
     assert sum(f["count"] for f in siping_facet) == visible_in_siping.count()
 
 
+def test_without_facets_the_page_and_count_keep_to_what_the_user_may_see(world, people, jilin):
+    secret = EnterpriseFactory(
+        name="四平暗处卡钳有限公司",
+        home_region=jilin["siping"],
+        confidentiality=Confidentiality.CONFIDENTIAL,
+    )
+    answer = search(user=people["changchun_officer"], query="暗处卡钳", facets=False)
+    assert answer.hits == [] and answer.count == 0 and answer.facets == {}
+    answer = search(user=people["siping_officer"], query="暗处卡钳", facets=False)
+    assert [h.obj for h in answer.hits] == [secret] and answer.count == 1
+    assert answer.hits[0].subtitle.split(" · ")[1] == jilin["siping"].display_name
+
+
+def test_the_page_is_checked_in_the_database_when_the_index_lags(world, people, jilin):
+    """The index may be a moment behind the database: the page's database check (one SQL per
+    access, compiled once) still drops a record that became confidential, for this user only."""
+    record = EnterpriseFactory(name="四平转密卡钳有限公司", home_region=jilin["siping"])
+    assert titles(people["changchun_officer"], "转密卡钳") == [record.name]
+    # A write that sends no signal: the index still has the record as public.
+    Enterprise.objects.filter(pk=record.pk).update(confidentiality=Confidentiality.CONFIDENTIAL)
+    assert titles(people["changchun_officer"], "转密卡钳") == []
+    assert titles(people["changchun_officer"], "转密卡钳", facets=False) == []
+    assert titles(people["siping_officer"], "转密卡钳") == [record.name]
+
+
 def test_internal_records_are_for_government_staff(world, people):
     EnterpriseFactory(name="内部卡钳有限公司", confidentiality=Confidentiality.INTERNAL)
     assert titles(people["siping_officer"], "内部卡钳") == ["内部卡钳有限公司"]

@@ -334,11 +334,14 @@ def search(
     cert: str | None = None,
     page: int = Query(1, ge=1),
     page_size: int = Query(20, ge=1, le=50),
+    facets: bool = True,
 ):
     """Enterprises by any name (registered, short, English, aliases), pinyin or its initials,
     credit code or stock code; projects and demands by name, code or description. Traditional
     characters and full-width letters are normalised; Latin words tolerate typos. Facets: city,
-    kind, chain node, certification. `type`: enterprise, project, demand, event (repeatable)."""
+    kind, chain node, certification. `type`: enterprise, project, demand, event (repeatable).
+    `facets=false`: the hits and the count only (no facets, no counts by type), in about half
+    the time: for a search box, which asks for the facets when it shows them."""
     answer = services.search(
         user=request.auth,
         query=q,
@@ -349,6 +352,7 @@ def search(
         cert=cert,
         page=page,
         page_size=page_size,
+        facets=facets,
     )
     return {
         "query": answer.query[:200],

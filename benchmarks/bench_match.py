@@ -900,26 +900,28 @@ def engine_comparison(queries: list[dict], *, with_pg: bool) -> dict:
 
 
 def service_search(queries: list[dict], user) -> dict:
-    """The application's whole search (every way of typing a name, access filter, counts, facets,
-    reading the page back through restrict()), for each kind of query."""
+    """The application's whole search (every way of typing a name, access filter, count, the
+    page's database check), for each kind of query: with the facets (the search page) and
+    without (facets=False: the hits and the count, as a search box asks)."""
     from clusterhub.matching import index as ix
     from clusterhub.matching.searching import search
 
     out = {}
     for kind in ("chinese", "short", "english", "initials"):
-        times, cpu, found = [], [], 0
-        for q in queries:
-            search(user=user, query=q[kind])  # warm
-            t0, c0 = time.perf_counter(), time.process_time()
-            answer = search(user=user, query=q[kind])
-            times.append((time.perf_counter() - t0) * 1000)
-            cpu.append((time.process_time() - c0) * 1000)
-            found += bool(answer.hits)
-        out[kind] = {
-            **summary(times),
-            "cpu": summary(cpu),
-            "answered": round(found / max(1, len(queries)), 3),
-        }
+        for facets in (True, False):
+            times, cpu, found = [], [], 0
+            for q in queries:
+                search(user=user, query=q[kind], facets=facets)  # warm
+                t0, c0 = time.perf_counter(), time.process_time()
+                answer = search(user=user, query=q[kind], facets=facets)
+                times.append((time.perf_counter() - t0) * 1000)
+                cpu.append((time.process_time() - c0) * 1000)
+                found += bool(answer.hits)
+            out[kind if facets else f"{kind}_hits_only"] = {
+                **summary(times),
+                "cpu": summary(cpu),
+                "answered": round(found / max(1, len(queries)), 3),
+            }
     # The engine part of the same service (query building and the tantivy search with the access
     # filter and the count), without the facets and the database read-back.
     from clusterhub.matching import text as t
@@ -1037,91 +1039,115 @@ def bench_user():
 # HTTP at a fixed rate
 
 
-def http_benchmark(queries: list[dict], user, *, rate: int, seconds: int, workers: int) -> dict:
-    """GET /api/matching/search at `rate` requests a second for `seconds`, open loop, against
-    `workers` server processes (prefork WSGI, SO_REUSEPORT). Latency from the client."""
+def http_benchmark(
+    queries: list[dict], user, *, rate: int, seconds: int, workers: int, facets: bool
+) -> dict:
+    """GET /api/matching/search at `rate` requests a second for `seconds`, open loop (each
+    request is sent at its due time whatever the earlier ones do; its latency counts from that
+    due time, so a server that falls behind shows it), against gunicorn with `workers` sync
+    workers. The client is one asyncio thread on the same machine (and cores) as the server."""
+    import asyncio
     import socket
-    import threading
     import urllib.parse
-    import urllib.request
 
     from clusterhub.accounts.models import ApiToken
 
     _token, raw = ApiToken.issue(user=user, name="bench")
     port = _free_port()
-    env = dict(os.environ)
-    server = [
-        subprocess.Popen(
-            [sys.executable, str(Path(__file__)), "--serve", str(port)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for _ in range(workers)
+    server = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "gunicorn", "clusterhub.wsgi:application"),
+            *("--workers", str(workers), "--bind", f"127.0.0.1:{port}"),
+            *("--backlog", "2048", "--log-level", "warning"),
+        ],
+        env=dict(os.environ),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    paths = [
+        "/api/matching/search?"
+        + urllib.parse.urlencode({"q": q["short"], "facets": "true" if facets else "false"})
+        for q in queries
     ]
+    requests = [
+        (
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {raw}\r\n"
+            "Connection: close\r\n\r\n"
+        ).encode()
+        for path in paths
+    ]
+
+    async def get(request: bytes) -> bool:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(request)
+        response = await reader.read()  # the server closes after the answer
+        writer.close()
+        return response.startswith(b"HTTP/1.1 200")
+
+    async def fire(i: int, due: float, latencies: list, errors: list) -> None:
+        try:
+            ok = await asyncio.wait_for(get(requests[i % len(requests)]), 30)
+        except (OSError, TimeoutError):
+            ok = False
+        if ok:
+            latencies.append((time.perf_counter() - due) * 1000)
+        else:
+            errors.append(i)
+
+    async def drive() -> tuple[list, list, float]:
+        for request in requests[:50]:  # warm both workers
+            await get(request)
+        latencies, errors, tasks = [], [], []
+        start = time.perf_counter()
+        for i in range(rate * seconds):
+            due = start + i / rate
+            delay = due - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(fire(i, due, latencies, errors)))
+        await asyncio.gather(*tasks)
+        return latencies, errors, time.perf_counter() - start
+
     try:
-        for _ in range(200):
+        for _ in range(300):
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
                 break
             except OSError:
                 time.sleep(0.2)
-        urls = [
-            f"http://127.0.0.1:{port}/api/matching/search?"
-            + urllib.parse.urlencode({"q": q["short"]})
-            for q in queries
-        ]
-        headers = {"Authorization": f"Bearer {raw}"}
-
-        def get(url):
-            request = urllib.request.Request(url, headers=headers)  # noqa: S310 (localhost)
-            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (localhost)
-                response.read()
-
-        for url in urls[:50]:  # warm every worker
-            get(url)
-        latencies, errors = [], [0]
-        lock = threading.Lock()
-        start = time.perf_counter()
-        total = rate * seconds
-        threads = []
-
-        def fire(i):
-            t0 = time.perf_counter()
-            try:
-                get(urls[i % len(urls)])
-                elapsed = (time.perf_counter() - t0) * 1000
-                with lock:
-                    latencies.append(elapsed)
-            except Exception:
-                with lock:
-                    errors[0] += 1
-
-        for i in range(total):
-            due = start + i / rate
-            delay = due - time.perf_counter()
-            if delay > 0:
-                time.sleep(delay)
-            thread = threading.Thread(target=fire, args=(i,), daemon=True)
-            thread.start()
-            threads.append(thread)
-        for thread in threads:
-            thread.join(timeout=30)
-        achieved = len(latencies) / (time.perf_counter() - start)
+        cpu_before = _children_cpu(server.pid)
+        latencies, errors, elapsed = asyncio.run(drive())
+        cpu = _children_cpu(server.pid) - cpu_before
         return {
+            "server": f"gunicorn {workers} sync workers",
+            "facets": facets,
             "rate": rate,
             "seconds": seconds,
-            "workers": workers,
-            "achieved_rate": round(achieved, 1),
-            "errors": errors[0],
+            "achieved_rate": round(len(latencies) / elapsed, 1),
+            "errors": len(errors),
             **summary(latencies),
+            "server_cpu_ms_per_request": round(cpu * 1000 / max(1, len(latencies)), 2),
             "load": load(),
         }
     finally:
-        for process in server:
-            process.terminate()
-        for process in server:
-            process.wait(timeout=10)
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _children_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of the gunicorn workers of master `pid`, from /proc."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:  # ppid
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 def _free_port() -> int:
@@ -1130,30 +1156,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def serve(port: int) -> None:
-    """One prefork worker: Django's WSGI application on a port shared with SO_REUSEPORT."""
-    import socket
-    from socketserver import ThreadingMixIn
-    from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
-
-    from django.core.wsgi import get_wsgi_application
-
-    class Quiet(WSGIRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    class Server(ThreadingMixIn, WSGIServer):
-        daemon_threads = True
-
-        def server_bind(self):
-            self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-            super().server_bind()
-
-    make_server(
-        "127.0.0.1", port, get_wsgi_application(), server_class=Server, handler_class=Quiet
-    ).serve_forever()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1220,9 +1222,17 @@ def run(args) -> dict:
     report["search_service"] = service_search(queries[: max(50, args.queries // 5)], user)
     report["ranking"] = ranking_benchmark(planted[: args.demands], user)
     if args.http:
-        report["http"] = http_benchmark(
-            queries, user, rate=args.rate, seconds=args.seconds, workers=args.workers
-        )
+        report["http"] = {
+            name: http_benchmark(
+                queries,
+                user,
+                rate=args.rate,
+                seconds=args.seconds,
+                workers=args.workers,
+                facets=facets,
+            )
+            for name, facets in (("hits_only", False), ("with_facets", True))
+        }
     report["load_after"] = load()
     return report
 
@@ -1239,14 +1249,10 @@ def main(argv=None) -> None:
     parser.add_argument("--http", action="store_true", help="Also measure HTTP at --rate.")
     parser.add_argument("--rate", type=int, default=200)
     parser.add_argument("--seconds", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2 cores)")
     parser.add_argument("--verbose", action="store_true")
-    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    setup_django(args.database, fresh=not (args.reuse or args.serve))
-    if args.serve:
-        serve(args.serve)
-        return
+    setup_django(args.database, fresh=not args.reuse)
     report = run(args)
     out = ROOT / "benchmarks" / "out"
     out.mkdir(exist_ok=True)

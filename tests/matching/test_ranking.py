@@ -130,3 +130,27 @@ def test_suppliers_do_not_see_their_rivals_ranking(world, make_demand, people):
     with pytest.raises(services.MatchingPermissionError):
         services.rank_suppliers(user=world["best_user"], demand=demand)
     assert services.rank_suppliers(user=people["changchun_viewer"], demand=demand).candidates
+
+
+def test_a_confidential_company_is_not_named_through_a_visible_site(
+    world, make_demand, people, nodes
+):
+    """Its site is in Changchun, where the officer's scope covers the site; the company is
+    registered in Siping and confidential: only those who may view both see it ranked."""
+    from clusterhub.core.choices import Confidentiality
+    from clusterhub.enterprises.models import Enterprise
+
+    from .conftest import _cert, _site
+
+    hidden = Enterprise.objects.create(
+        name="长春隐名卡钳有限公司",
+        home_region=world["english"].home_region,
+        confidentiality=Confidentiality.CONFIDENTIAL,
+        size="large",
+    )
+    site = _site(hidden, world["best"].home_region, 125.29, 43.865, name="隐名卡钳工厂")
+    Capability.objects.create(site=site, chain_node=nodes["cal"], products="卡钳")
+    _cert(hidden)
+    demand = make_demand()
+    assert hidden.name not in names(ranked(world, demand, people["changchun_officer"]))
+    assert hidden.name in names(ranked(world, demand, people["province_viewer"]))

@@ -530,19 +530,19 @@ class Scorer:
             .exclude(enterprise_id=self.demand.buyer_id)
             .order_by()
         )
-        sites = [SiteRow(**row) for row in rows.values(*SiteRow.FIELDS)]
         if self.user is not None:
             # The enterprise must be visible too (a confidential company's site in your region
-            # does not name the company). A list of ids, not a subquery over every enterprise.
+            # does not name the company): in the same query, over the candidates' enterprises
+            # only (the subquery starts from the site ids, not from every enterprise).
             from clusterhub.enterprises.models import Enterprise
 
-            seen = set(
-                Enterprise.objects.restrict(self.user, "view")
-                .filter(pk__in={s.enterprise_id for s in sites})
+            rows = rows.filter(
+                enterprise_id__in=Enterprise.objects.restrict(self.user, "view")
+                .filter(sites__pk__in=site_ids)
                 .order_by()
-                .values_list("pk", flat=True)
+                .values("pk")
             )
-            sites = [s for s in sites if s.enterprise_id in seen]
+        sites = [SiteRow(**row) for row in rows.values(*SiteRow.FIELDS)]
         capabilities = defaultdict(list)
         for row in (
             Capability.objects.filter(

@@ -190,6 +190,23 @@ def test_projects_are_searched_with_their_own_access(world, people, jilin):
     assert search(user=people["siping_officer"], query=project.code).hits[0].obj == project
 
 
+def test_descriptions_are_searched_for_the_types_that_have_them(world, people, jilin):
+    from clusterhub.projects.choices import OriginKind
+    from clusterhub.projects.services import create_project
+
+    project = create_project(
+        user=None,
+        name="四平扩产项目",
+        investor=world["best"],
+        origin_kind=OriginKind.VISIT,
+        signing_region=jilin["siping"],
+        description="新建电子驻车制动生产线 electronic parking brake line",
+    )
+    for query in ("电子驻车", "parking brakes"):
+        found = search(user=people["siping_officer"], query=query)
+        assert [h.obj for h in found.hits] == [project] and found.count == 1
+
+
 def test_events_are_searched(world, people, jilin):
     import datetime
 

@@ -128,3 +128,23 @@ def test_kpis_ranking_activity_and_targets(people, make_project):
     )
     assert admin.get("/api/projects/activity", {"weeks": 2}).status_code == 200
     assert admin.get("/api/projects/kpis", {"scope": "nope"}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("language", "required", "not_a_date"),
+    [
+        ("zh-hans", "这个字段是必填项。", "请按 YYYY-MM-DD 格式填写日期。"),
+        ("en", "This field is required.", "Enter a date as YYYY-MM-DD."),
+    ],
+)
+def test_a_request_that_misses_the_schema_is_answered_in_the_callers_language(
+    people, language, required, not_a_date
+):
+    _token, raw = ApiToken.issue(user=people["changchun_officer"], name="tests")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {raw}", HTTP_ACCEPT_LANGUAGE=language)
+    response = post(api, "/api/projects", {"name": "缺投资方", "lead_on": "去年"})
+    assert response.status_code == 422
+    messages = {error["loc"][-1]: error["msg"] for error in response.json()["detail"]}
+    assert messages["investor"] == required
+    assert messages["lead_on"] == not_a_date
+    assert not Project.objects.filter(name="缺投资方").exists()

@@ -11,8 +11,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Schema
 from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as RequestValidationError
 from ninja.pagination import PageNumberPagination
 from ninja.renderers import JSONRenderer
 from pydantic import BeforeValidator, WithJsonSchema
@@ -121,6 +123,49 @@ def field_errors(exc: DjangoValidationError) -> list[dict]:
     return errors
 
 
+# pydantic's messages for a request that does not fit the schema are English only: the common
+# kinds in the caller's language, with pydantic's own context filled in; any other kind keeps
+# pydantic's text.
+REQUEST_ERROR_MESSAGES = {
+    "missing": gettext_lazy("This field is required."),
+    "string_too_long": gettext_lazy("At most %(max_length)s characters."),
+    "string_too_short": gettext_lazy("At least %(min_length)s characters."),
+    "string_type": gettext_lazy("Enter text."),
+    "int_parsing": gettext_lazy("Enter a whole number."),
+    "int_type": gettext_lazy("Enter a whole number."),
+    "int_from_float": gettext_lazy("Enter a whole number."),
+    "float_parsing": gettext_lazy("Enter a number."),
+    "decimal_parsing": gettext_lazy("Enter a number."),
+    "bool_parsing": gettext_lazy("Enter true or false."),
+    "date_parsing": gettext_lazy("Enter a date as YYYY-MM-DD."),
+    "date_from_datetime_parsing": gettext_lazy("Enter a date as YYYY-MM-DD."),
+    "datetime_parsing": gettext_lazy("Enter a date and time as YYYY-MM-DDTHH:MM."),
+    "datetime_from_date_parsing": gettext_lazy("Enter a date and time as YYYY-MM-DDTHH:MM."),
+    "enum": gettext_lazy("Choose one of: %(expected)s."),
+    "literal_error": gettext_lazy("Choose one of: %(expected)s."),
+    "greater_than": gettext_lazy("Must be more than %(gt)s."),
+    "greater_than_equal": gettext_lazy("Must be at least %(ge)s."),
+    "less_than": gettext_lazy("Must be less than %(lt)s."),
+    "less_than_equal": gettext_lazy("Must be at most %(le)s."),
+    "json_invalid": gettext_lazy("The request body is not valid JSON."),
+    "extra_forbidden": gettext_lazy("Unknown field."),
+}
+
+
+def translated_request_errors(errors: list[dict]) -> list[dict]:
+    """ninja's 422 details with each message in the caller's language where we know its kind."""
+    result = []
+    for error in errors:
+        template = REQUEST_ERROR_MESSAGES.get(error.get("type", ""))
+        if template is not None:
+            try:
+                error = {**error, "msg": str(template) % dict(error.get("ctx") or {})}
+            except (KeyError, TypeError, ValueError):
+                pass  # a context pydantic did not give: keep its own message
+        result.append(error)
+    return result
+
+
 def install_error_handlers(api) -> None:
     """Model validation -> 422 with fields; a record still referenced or a clash -> 409."""
 
@@ -149,7 +194,12 @@ def install_error_handlers(api) -> None:
             detail = _("Authentication required: send an API token or sign in.")
         return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
+    def bad_request(request, exc):
+        detail = translated_request_errors(exc.errors)
+        return api.create_response(request, {"detail": detail}, status=422)
+
     api.add_exception_handler(AuthenticationError, unauthenticated)
+    api.add_exception_handler(RequestValidationError, bad_request)
     api.add_exception_handler(DjangoValidationError, validation)
     api.add_exception_handler(ProtectedError, protected)
     api.add_exception_handler(RestrictedError, protected)

@@ -87,3 +87,9 @@ def test_money_reads_in_the_page_language():
         assert format_money(Decimal("30000000")) == "CNY 30.00 m"
         assert format_money(None) == "—"
     assert format_percent(0.91) == "91.0%" and format_percent(None) == "—"
+    from clusterhub.core.units import join_names
+
+    with translation.override("zh-hans"):
+        assert join_names(["长春市", "吉林市"]) == "长春市、吉林市"
+    with translation.override("en"):
+        assert join_names(["Changchun", "Jilin"]) == "Changchun, Jilin"

@@ -97,7 +97,9 @@ def test_cockpit_query_count_does_not_grow(
 def test_weekly_briefing_pdf(client, people, story):
     client.force_login(people["province_viewer"])
     response = client.get(
-        reverse("dashboards:briefing_pdf"), {"scope": "220100", "week": "2024-03-08"}
+        reverse("dashboards:briefing_pdf"),
+        {"scope": "220100", "week": "2024-03-08"},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
     )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -109,6 +111,19 @@ def test_weekly_briefing_pdf(client, people, story):
     assert "会议签约0" in text  # signed that week
     # 68 of 2024's 366 days have passed by 8 March: shown as a percent with one decimal.
     assert "18.6%" in text and "0.186" not in text
+
+
+def test_english_briefing_names_cities_and_lists_in_english(client, people, story):
+    client.force_login(people["province_viewer"])
+    response = client.get(
+        reverse("dashboards:briefing_pdf"), {"week": "2024-03-08"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    from pypdf import PdfReader
+
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Changchun" in text and "长春市" not in text  # cities and ranking labels in English
+    assert "Share of the year elapsed: 18.6%. A project" in " ".join(text.split())
+    assert "、" not in text  # lists joined the English way
 
 
 def test_briefing_pdf_hides_confidential_projects(client, people, story):

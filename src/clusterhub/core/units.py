@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 UNIT_FACTORS = {
@@ -112,6 +112,11 @@ def format_money(yuan: Decimal | None, unit: str = "亿元") -> str:
     if abs(value) >= 1_000_000_000:
         return _("CNY %(amount)s bn") % {"amount": f"{value / Decimal(1_000_000_000):,.2f}"}
     return _("CNY %(amount)s m") % {"amount": f"{value / Decimal(1_000_000):,.2f}"}
+
+
+def join_names(names) -> str:
+    """Names listed the way the page's language lists them: 长春、吉林 / Changchun, Jilin."""
+    return pgettext("list separator", ", ").join(str(name) for name in names)
 
 
 def format_percent(share: float | None) -> str:

@@ -32,7 +32,7 @@ from clusterhub.projects.kpis import (
 )
 from clusterhub.projects.models import Milestone
 
-from .services import funnel
+from .services import funnel, short_name
 from .svg import BLUE, ORANGE, TEAL, bar_chart, hbar_chart
 
 FONT_PATH = settings.PACKAGE_DIR / "static" / "fonts" / "wqy-microhei" / "wqy-microhei.ttf"
@@ -87,7 +87,7 @@ def briefing_context(*, user, scope, week_end: datetime.date) -> dict:
         red, black = red_and_black_lists(ranking)
         scored = [r for r in ranking if r.score is not None]
         ranking_svg = hbar_chart(
-            [r.city.display_name for r in scored],
+            [short_name(r.city) for r in scored],  # short names fit the label column
             [round(r.score * 100) for r in scored],
             colour=TEAL,
             marker=100,
@@ -123,8 +123,8 @@ def briefing_context(*, user, scope, week_end: datetime.date) -> dict:
         "trend_svg": trend_svg,
         "ranking": ranking,
         "ranking_svg": ranking_svg,
-        "red": red,
-        "black": black,
+        "red_names": [r.city.display_name for r in red],
+        "black_names": [r.city.display_name for r in black],
         "stalled": stalled,
         "overdue": overdue,
         "activity": sorted(weeks, key=lambda w: -w.index),

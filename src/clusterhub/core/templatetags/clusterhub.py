@@ -8,7 +8,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import get_language, pgettext
 
-from clusterhub.core.units import format_money, format_percent
+from clusterhub.core.units import format_money, format_percent, join_names
 
 register = template.Library()
 
@@ -83,6 +83,12 @@ def money(value, unit: str = "万元") -> str:
 def percent(share) -> str:
     """A share (0.91) as a percent with one decimal (91.0%)."""
     return format_percent(None if share is None or share == "" else float(share))
+
+
+@register.filter
+def names(items) -> str:
+    """A list joined with the language's separator (、 in Chinese), — when empty."""
+    return join_names(items) or "—"
 
 
 @register.filter

@@ -277,8 +277,9 @@ def test_every_year_walk_from_one_enterprise_matches_the_level_walk():
 
 
 def test_numpy_roll_ups_equal_the_plain_sql(tmp_path):
-    """The by-node roll-up and the city sales are computed in numpy; on a generated network they
-    give exactly the rows of the plain SQL they replaced, for both audiences."""
+    """The rejects, the scope aggregates, the by-node roll-up and the city sales are computed in
+    numpy; on a generated network (bad rows, unlocated ends and all) they give exactly the rows of
+    the plain SQL they replaced, for both audiences."""
     import importlib.util
     import sys
     from pathlib import Path
@@ -293,22 +294,90 @@ def test_numpy_roll_ups_equal_the_plain_sql(tmp_path):
         spec.loader.exec_module(synthetic)
     finally:
         sys.path.remove(str(benchmarks))
+    import pyarrow.compute as pc
+    import pyarrow.ipc as ipc
+
     folder = tmp_path / "net"
     synthetic.generate(folder, enterprises=2000, links=20000, nodes=60, regions=400, seed=3)
+    # Some links with an unlocated supplier, customer or year, and one from an unknown region.
+    path = folder / engine.LINKS_FILE
+    with pa.OSFile(str(path)) as source:  # read, not mapped: the file is rewritten below
+        links = ipc.open_file(source).read_all()
+    row = np.arange(links.num_rows)
+    for name, every in (("sup_region_id", 97), ("buy_region_id", 89), ("year", 101)):
+        column = links.column(name)
+        links = links.set_column(
+            links.schema.get_field_index(name),
+            name,
+            pc.if_else(pa.array(row % every == 5), pa.nulls(len(row), column.type), column),
+        )
+    # Both ends in a province, with no city (some buying in the same one), and an unknown region.
+    provinces = pq.read_table(folder / "regions.parquet").filter(pc.field("level") == "province")
+    province = provinces.column("id").to_numpy()
+    for name in ("sup_region_id", "buy_region_id"):
+        ids = links.column(name).to_numpy(zero_copy_only=False)
+        ids[row % 50 == 3] = province[(row[row % 50 == 3] // 50) % 2]
+        if name == "buy_region_id":
+            ids[7] = 10**9
+        links = links.set_column(
+            links.schema.get_field_index(name), name, pa.array(ids, pa.int64(), mask=np.isnan(ids))
+        )
+    with engine.LinkWriter(folder) as writer:
+        writer.write(links)
     snapshot = engine.Snapshot(folder)
     con = engine.connect(threads=1)
     regions, _ = engine.register_trees(con, snapshot)
     levels = regions.max_depth + 1
-    node_ids, _, _ = engine._node_arrays(con)
-    columns = engine.load_links(con, snapshot, node_ids)
-    rejects = engine.count_rejects(con)
-    engine.create_scope_aggregates(con, levels=levels)
+    nodes = engine._node_arrays(con)
+    reg = con.sql("SELECT * FROM reg").fetchnumpy()
+    columns = engine.load_links(snapshot, nodes[0])
+    rejects = engine.count_rejects(columns)
+    node_index = np.zeros(int(nodes[0].max()) + 1, np.int32)
+    node_index[nodes[0]] = np.arange(len(nodes[0]))
+    scope = engine.scope_arrays(columns, engine.scope_mask(columns, None), node_index)
+    aggregates = engine.create_scope_aggregates(
+        con, scope, reg=reg, levels=levels, node_ids=nodes[0]
+    )
+    l_ = snapshot.links_in(con)
+    valid = engine.VALID
 
     def same(left: str, right: str) -> None:
         for a, b in ((left, right), (right, left)):
             extra = con.execute(f"SELECT count(*) FROM ({a} EXCEPT ALL {b})").fetchall()  # noqa: S608
             assert extra == [(0,)]
         assert con.execute(f"SELECT count(*) FROM ({left})").fetchall()[0][0] > 0  # noqa: S608
+
+    sql_rejects = con.execute(
+        f"""
+        SELECT count(*), min(year) FILTER (WHERE {valid}), max(year) FILTER (WHERE {valid}),
+               count(*) FILTER (WHERE value IS NULL), count(*) FILTER (WHERE value < 0),
+               count(*) FILTER (WHERE node_id IS NULL OR node_id NOT IN (SELECT id FROM node_t)),
+               count(*) FILTER (WHERE supplier_id = customer_id),
+               count(*) FILTER (WHERE year IS NULL), count(*) FILTER (WHERE NOT ({valid})),
+               count(*) FILTER (WHERE sup_region_id IS NULL),
+               count(*) FILTER (WHERE buy_region_id IS NULL)
+        FROM {l_} l
+        """  # noqa: S608
+    ).fetchall()[0]
+    assert tuple(rejects.values()) == sql_rejects
+    assert rejects["missing_year"] and rejects["unlocated_supplier"] and rejects["skipped"]
+    # The three grouping sets as one SQL pass over the links computed them.
+    cd = " + ".join(f"coalesce(rb.a{lv} = rs.a{lv}, false)::TINYINT" for lv in range(levels))
+    scity = "coalesce(rs.a1, rs.a0)"
+    for name, key, column in (
+        ("agg_oem", "l.customer_id", "customer"),
+        ("agg_node", "l.node_id", "node"),
+        ("agg_city", scity, "scity"),
+    ):
+        assert aggregates[name].column_names[2] == column
+        same(
+            f"SELECT * FROM {name}",  # noqa: S608
+            f"SELECT l.buy_region_id, l.year, {key}, ({cd})::TINYINT, l.public, "  # noqa: S608
+            f"sum((l.value * 100)::BIGINT)::BIGINT, count(*) FROM {l_} l "
+            "JOIN reg rb ON rb.id = l.buy_region_id LEFT JOIN reg rs ON rs.id = l.sup_region_id "
+            f"WHERE {valid} AND l.to_oem GROUP BY ALL",
+        )
+    assert con.execute("SELECT count(*) FROM agg_city WHERE scity IS NULL").fetchall()[0][0]
 
     for audience in ("all", "public"):
         public = "AND t.public" if audience == "public" else ""
@@ -322,7 +391,12 @@ def test_numpy_roll_ups_equal_the_plain_sql(tmp_path):
                 for lv in range(levels)
             ]
         )
-        con.register("rolled", engine.node_rollup(con, levels=levels, audience=audience))
+        con.register(
+            "rolled",
+            engine.node_rollup(
+                aggregates["agg_node"], reg=reg, nodes=nodes, levels=levels, audience=audience
+            ),
+        )
         same(
             "SELECT * FROM rolled",
             f"SELECT region_id, year, na.anc AS node_id, sum(value_total)::BIGINT, "  # noqa: S608

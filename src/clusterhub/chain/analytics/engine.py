@@ -1,8 +1,9 @@
 """Every metric of the chain analytics, computed in-process over one snapshot directory.
 
-DuckDB does the grouped aggregates, joins and result files (no extension is ever downloaded);
-numpy does what DuckDB measured slow at (aggregates with millions of groups): the dense
-single-source roll-up, the city sales (one bincount) and the dependency graph (graph.py).
+DuckDB does the per-level tables, the location quotients and result files (no extension is ever
+downloaded); numpy does what DuckDB measured slower at, each over dense integer keys: the rejects,
+the scope aggregates, the by-node and single-source roll-ups, the city sales (one bincount) and
+the dependency graph (graph.py).
 
 A snapshot is a directory of files with the schemas below: Parquet for the small tables, an Arrow
 IPC file for the links (written by `snapshot.export` from the database, or by the benchmark's
@@ -472,10 +473,10 @@ def _cents(values: pa.ChunkedArray) -> np.ndarray:
     return cents
 
 
-def load_links(con, snapshot: Snapshot, node_ids: np.ndarray) -> LinkArrays:
-    """The links as the engine reads them (registered as `lk`): the memory-mapped columns, money
-    as BIGINT cents, and `ok` when every metric counts the link (value present and >= 0, a year,
-    a known node, not a supplier selling to itself)."""
+def load_links(snapshot: Snapshot, node_ids: np.ndarray) -> LinkArrays:
+    """The links as the engine reads them: the memory-mapped columns, money as int64 cents, and
+    `ok` when every metric counts the link (value present and >= 0, a year, a known node, not a
+    supplier selling to itself); `unknown_node` and `valid_value` for the rejects."""
     links = snapshot.links()
     arrays = LinkArrays(links)
     value = links.column("value")
@@ -493,15 +494,14 @@ def load_links(con, snapshot: Snapshot, node_ids: np.ndarray) -> LinkArrays:
         & (supplier != customer)
         & ~unknown
     )
-    table = (
-        links.drop_columns(["value", "id"])
-        .append_column("cents", pa.array(cents, mask=~valid_value))
-        .append_column("ok", pa.array(ok))
-        .append_column("unknown_node", pa.array(unknown))
+    arrays.cache.update(
+        {
+            ("cents", 0): cents,
+            ("ok", None): ok,
+            ("unknown_node", None): unknown,
+            ("valid_value", None): valid_value,
+        }
     )
-    con.register("lk", table)
-    arrays.table = table
-    arrays.cache.update({("cents", 0): cents, ("ok", None): ok})
     return arrays
 
 
@@ -513,50 +513,94 @@ def scope_mask(arrays: LinkArrays, customer_ids) -> np.ndarray:
     return arrays("ok") & np.isin(customers, np.asarray(customer_ids, np.int64))
 
 
-def customers_sql(customer_ids) -> str:
-    """The scope's customers as SQL over the link `l`."""
-    if customer_ids is None:
-        return "l.to_oem"
-    ids = sorted({int(i) for i in customer_ids})
-    return f"l.customer_id IN ({', '.join(str(i) for i in ids)})" if ids else "FALSE"
+def _compact(code: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of `code` (non-negative, < size) in order, and each row's position
+    among them: a dense renumbering without sorting."""
+    present = np.zeros(size, bool)
+    present[code] = True
+    position = np.cumsum(present) - 1
+    return np.flatnonzero(present), position[code]
 
 
-def create_scope_aggregates(con, *, levels: int, customers: str = "l.to_oem") -> None:
-    """Aggregate the scope once at the buying region as recorded, by public, in one pass over
-    `lk` (three grouping sets): few groups, from which every level's tables and both audiences
-    are derived. b0.. are the buying site's region ancestors; cd is the depth both ends share
-    (local at level L when cd > L); scity the supplier's city."""
-    cd = " + ".join(f"coalesce(rb.a{lv} = rs.a{lv}, false)::TINYINT" for lv in range(levels))
-    scity = "coalesce(rs.a1, rs.a0)" if levels > 1 else "rs.a0"
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE agg_all AS
-        SELECT l.buy_region_id AS buy, l.year, l.customer_id AS customer, l.node_id AS node,
-               {scity} AS scity, ({cd})::TINYINT AS cd, l.public,
-               sum(l.cents)::BIGINT AS v, count(*) AS n,
-               GROUPING(l.customer_id, l.node_id, {scity}) AS g
-        FROM lk l
-        JOIN reg rb ON rb.id = l.buy_region_id
-        LEFT JOIN reg rs ON rs.id = l.sup_region_id
-        WHERE l.ok AND ({customers})
-        GROUP BY GROUPING SETS (
-            (l.buy_region_id, l.year, l.customer_id, ({cd})::TINYINT, l.public),
-            (l.buy_region_id, l.year, l.node_id, ({cd})::TINYINT, l.public),
-            (l.buy_region_id, l.year, {scity}, ({cd})::TINYINT, l.public)
-        )
-        """  # noqa: S608
+def create_scope_aggregates(
+    con, scope: dict, *, reg: dict, levels: int, node_ids: np.ndarray
+) -> dict[str, pa.Table]:
+    """agg_oem, agg_node and agg_city (registered in `con`, and returned): the scope (`scope_arrays`) summed at the
+    buying region as recorded (links whose buying region is unknown left out), by year, cd, public
+    and the customer, the chain node or the supplier's city: few groups, from which every level's
+    tables and both audiences are derived. cd is the depth both ends share (local at level L when
+    cd > L); the supplier's city is its region's a1, else a0, NULL when unlocated.
+
+    numpy over dense keys: each grouping set numbers its (key, buying region) pairs, then one
+    np.add.at (exact int64) and one bincount over (pair, year, cd, public) cells. The same rows as
+    SQL GROUPING SETS over the links, at a fraction of its cost."""
+    region_ids = np.asarray(reg["id"], np.int64)
+    ancestors = np.stack(
+        [np.ma.filled(reg[f"a{lv}"], -1).astype(np.int64) for lv in range(levels)], axis=1
     )
-    # GROUPING(customer, node, scity): 3 = only customer grouped, 5 = node, 6 = scity.
-    for name, key, g in (
-        ("agg_oem", "customer", 3),
-        ("agg_node", "node", 5),
-        ("agg_city", "scity", 6),
-    ):
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {name} AS "  # noqa: S608
-            f"SELECT buy, year, {key}, cd, public, v, n FROM agg_all WHERE g = {g}"
+    n_reg = len(region_ids)
+    buy, sup = scope["buy_region"], scope["sup_region"]
+    # Rows by id + 1: -1 (unlocated) is cell 0, ids past the table land on the last cell.
+    row_of = np.full(int(region_ids.max()) + 3, -1, np.int64)
+    row_of[region_ids + 1] = np.arange(n_reg)
+    buy_row = row_of.take(buy + 1, mode="clip")
+    # An unlocated supplier is row n_reg: shares no level, no city.
+    row_of[row_of < 0] = n_reg
+    sup_row = row_of.take(sup + 1, mode="clip")
+    keep = buy_row >= 0
+    columns = {"customer": scope["customer"], "node": scope["node"], "cents": scope["cents"]}
+    columns |= {"year": scope["year"], "public": scope["public"]}
+    if not keep.all():
+        buy_row, sup_row = buy_row[keep], sup_row[keep]
+        columns = {k: v[keep] for k, v in columns.items()}
+    buys, buy_index = _compact(buy_row, n_reg)
+    # cd of every (buying region, producing region): a small table instead of per-row compares.
+    mine = ancestors[buys][:, None, :]
+    shared = np.zeros((len(buys), n_reg + 1), np.int64)
+    shared[:, :n_reg] = ((mine == ancestors[None, :, :]) & (mine >= 0)).sum(axis=2)
+    cd = shared.ravel().take(buy_index * (n_reg + 1) + sup_row)
+    first = int(columns["year"].min()) if len(buy_row) else 0
+    n_years = int(columns["year"].max()) - first + 1 if len(buy_row) else 1
+    # (year, cd, public) of each row, the cell inside its pair's block.
+    inner = (columns["year"].astype(np.int64) - first) * (levels + 1) + cd
+    inner *= 2
+    inner += columns["public"]
+    block = n_years * (levels + 1) * 2
+    city = ancestors[:, 1].copy() if levels > 1 else ancestors[:, 0].copy()
+    city[city < 0] = ancestors[city < 0, 0]
+    cities, city_index = _compact(np.append(city, -1) + 1, int(city.max(initial=0)) + 2)
+    node_index = columns["node"]
+    customers, customer_index = _compact(columns["customer"], int(columns["customer"].max()) + 1)
+    sets = {
+        "agg_oem": ("customer", customers, customer_index),
+        "agg_node": ("node", node_ids, node_index),
+        "agg_city": ("scity", cities - 1, city_index[sup_row]),
+    }
+    tables = {}
+    for name, (key_name, key_values, key_index) in sets.items():
+        pairs, pair_index = _compact(key_index * len(buys) + buy_index, len(key_values) * len(buys))
+        cell = pair_index * block + inner
+        n = np.bincount(cell, minlength=len(pairs) * block)
+        v = np.zeros(len(n), np.int64)
+        np.add.at(v, cell, columns["cents"])
+        at = np.flatnonzero(n)
+        pair, rest = np.divmod(at, block)
+        rest, public = np.divmod(rest, 2)
+        year, cd_at = np.divmod(rest, levels + 1)
+        key = key_values[pairs[pair] // len(buys)]
+        tables[name] = pa.table(
+            {
+                "buy": pa.array(region_ids[buys[pairs[pair] % len(buys)]], pa.int64()),
+                "year": pa.array(year + first, pa.int16()),
+                key_name: pa.array(key, pa.int64(), mask=key < 0),
+                "cd": pa.array(cd_at, pa.int8()),
+                "public": pa.array(public.astype(bool)),
+                "v": pa.array(v[at]),
+                "n": pa.array(n[at].astype(np.int64)),
+            }
         )
-    con.execute("DROP TABLE agg_all")
+        con.register(name, tables[name])
+    return tables
 
 
 def scope_arrays(arrays: LinkArrays, mask: np.ndarray, node_index: np.ndarray) -> dict:
@@ -575,13 +619,13 @@ def scope_arrays(arrays: LinkArrays, mask: np.ndarray, node_index: np.ndarray) -
         "customer_site": column("customer_site_id", -1),
         "supplier_site": column("supplier_site_id", -1),
         "sup_region": column("sup_region_id", -1),
+        "buy_region": column("buy_region_id", -1),
     }
 
 
-def compute_metrics(
-    con, *, levels: int, audience: str, timer: Timer, arrays: dict
-) -> dict[str, str]:
-    """Create the result tables r_<name> for one audience; returns name -> temp table name."""
+def compute_metrics(con, *, levels: int, audience: str) -> dict[str, str]:
+    """The result tables r_rate, r_by_oem and r_by_city of one audience, from the scope
+    aggregates; returns name -> temp table name."""
     public = "AND t.public" if audience == "public" else ""
 
     def per_level(table: str, keys: str, select: str) -> str:
@@ -599,45 +643,47 @@ def compute_metrics(
         "coalesce(sum(v) FILTER (WHERE cd > {lv}), 0)::BIGINT AS value_local, "
         "coalesce(sum(n) FILTER (WHERE cd > {lv}), 0)::BIGINT AS count_local"
     )
-    with timer.step("rate, by OEM, by city, by node"):
-        con.execute(f"CREATE OR REPLACE TEMP TABLE r_rate AS {per_level('agg_oem', '', rates)}")
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE r_by_oem AS "
-            + per_level("agg_oem", ", t.customer AS customer_id", rates)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE r_rate AS {per_level('agg_oem', '', rates)}")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE r_by_oem AS "
+        + per_level("agg_oem", ", t.customer AS customer_id", rates)
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE r_by_city AS "
+        + per_level(
+            "agg_city",
+            ", t.scity AS city_id, t.cd > {lv} AS local",
+            "sum(v)::BIGINT AS value_total, sum(n)::BIGINT AS count_total",
         )
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE r_by_city AS "
-            + per_level(
-                "agg_city",
-                ", t.scity AS city_id, t.cd > {lv} AS local",
-                "sum(v)::BIGINT AS value_total, sum(n)::BIGINT AS count_total",
-            )
-        )
-        by_node = node_rollup(con, levels=levels, audience=audience)
-        con.register("by_node_arrow", by_node)
-        con.execute("CREATE OR REPLACE TEMP TABLE r_by_node AS SELECT * FROM by_node_arrow")
-        con.unregister("by_node_arrow")
-    with timer.step("single source"):
-        if audience == "public":
-            arrays = {k: v[arrays["public"]] for k, v in arrays.items()}
-        arrays = {k: arrays[k] for k in ("customer", "year", "supplier", "node", "cents")}
-        oem_top = single_source(arrays, nodes=_node_arrays(con))
-        con.register("oem_top_arrow", oem_top)
-        con.execute("CREATE OR REPLACE TEMP TABLE r_oem_top AS SELECT * FROM oem_top_arrow")
-        con.unregister("oem_top_arrow")
-    return {name: f"r_{name}" for name in ("rate", "by_oem", "by_city", "by_node", "oem_top")}
+    )
+    return {name: f"r_{name}" for name in ("rate", "by_oem", "by_city")}
 
 
-def node_rollup(con, *, levels: int, audience: str) -> pa.Table:
+SINGLE_SOURCE_COLUMNS = ("customer", "year", "supplier", "node", "cents")
+
+
+def audience_rows(arrays: dict, audience: str, names) -> dict:
+    """Columns `names` of the scope, of the public links only for "public"."""
+    columns = {k: arrays[k] for k in names}
+    if audience == "public":
+        columns = {k: v[arrays["public"]] for k, v in columns.items()}
+    return columns
+
+
+def node_rollup(
+    agg_node: pa.Table, *, reg: dict, nodes: tuple, levels: int, audience: str
+) -> pa.Table:
     """r_by_node: value and count, in total and bought locally, of every region at every level x
     year x chain node rolled up the tree, from agg_node. Dense int64 arrays node x (region, year)
     per level, filled with one np.add.at a measure and rolled up children first (a node's cells
     are one contiguous row); exact in integers. The same sums as grouping the per-level rows by
     every ancestor in SQL, at a fraction of its cost (0.6 CPU-s an audience on 10M links)."""
-    public = "WHERE public" if audience == "public" else ""
-    agg = con.sql(f"SELECT buy, year, node, cd, v, n FROM agg_node {public}").fetchnumpy()  # noqa: S608
-    reg = con.sql("SELECT * FROM reg").fetchnumpy()
-    node_ids, parent, depth = _node_arrays(con)
+    if audience == "public":
+        agg_node = agg_node.filter(agg_node.column("public"))
+    agg = {
+        name: agg_node.column(name).to_numpy() for name in ("buy", "year", "node", "cd", "v", "n")
+    }
+    node_ids, parent, depth = nodes
     columns = {
         "region_id": [],
         "year": [],
@@ -985,37 +1031,34 @@ def lq_on_demand(
     ]
 
 
-def count_rejects(con) -> dict[str, int]:
+def count_rejects(arrays: LinkArrays) -> dict[str, int]:
     """Links by the reason they are left out of every metric, and the years of the others."""
-    row = one_row(
-        con,
-        """
-        SELECT count(*), min(year) FILTER (WHERE ok), max(year) FILTER (WHERE ok),
-               count(*) FILTER (WHERE cents IS NULL),
-               count(*) FILTER (WHERE cents < 0),
-               count(*) FILTER (WHERE unknown_node),
-               count(*) FILTER (WHERE supplier_id = customer_id),
-               count(*) FILTER (WHERE year IS NULL),
-               count(*) FILTER (WHERE NOT ok),
-               count(*) FILTER (WHERE sup_region_id IS NULL),
-               count(*) FILTER (WHERE buy_region_id IS NULL)
-        FROM lk
-        """,
-    )
-    keys = (
-        "links",
-        "first_year",
-        "last_year",
-        "missing_value",
-        "negative_value",
-        "unknown_node",
-        "self_supply",
-        "missing_year",
-        "skipped",
-        "unlocated_supplier",
-        "unlocated_customer",
-    )
-    return dict(zip(keys, (int(v) if v is not None else None for v in row), strict=True))
+    links = arrays.table
+    ok, cents, valid_value = arrays("ok"), arrays("cents", 0), arrays("valid_value")
+    years = arrays("year", 0)[ok]
+    return {
+        "links": links.num_rows,
+        "first_year": int(years.min()) if len(years) else None,
+        "last_year": int(years.max()) if len(years) else None,
+        "missing_value": int(len(ok) - np.count_nonzero(valid_value)),
+        "negative_value": int(np.count_nonzero(cents < 0)),
+        "unknown_node": int(np.count_nonzero(arrays("unknown_node"))),
+        "self_supply": int(
+            np.count_nonzero(arrays("supplier_id", -1) == arrays("customer_id", -2))
+        ),
+        "missing_year": links.column("year").null_count,
+        "skipped": int(len(ok) - np.count_nonzero(ok)),
+        "unlocated_supplier": links.column("sup_region_id").null_count,
+        "unlocated_customer": links.column("buy_region_id").null_count,
+    }
+
+
+def write_arrow(table: pa.Table, path: Path) -> None:
+    """A result table made in numpy, written as write_table writes DuckDB's."""
+    import pyarrow.parquet as pq
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(table, path, row_group_size=100_000, compression="none", use_dictionary=False)
 
 
 def write_table(con, table: str, path: Path) -> None:
@@ -1055,35 +1098,45 @@ def recompute(
         with timer.step("trees"):
             regions, _ = register_trees(con, snapshot)
         levels = regions.max_depth + 1
-        node_ids, _, _ = _node_arrays(con)
+        nodes = _node_arrays(con)
+        node_ids = nodes[0]
+        reg = con.sql("SELECT * FROM reg").fetchnumpy()
         with timer.step("load links"):
-            columns = load_links(con, snapshot, node_ids)
+            columns = load_links(snapshot, node_ids)
         with timer.step("rejects"):
-            rejects = count_rejects(con)
+            rejects = count_rejects(columns)
             years = (rejects.pop("first_year"), rejects.pop("last_year"))
         with timer.step("scope"):
-            create_scope_aggregates(con, levels=levels, customers=customers_sql(customer_ids))
-        with timer.step("single source"):
             node_index = np.zeros(int(node_ids.max()) + 1 if len(node_ids) else 1, np.int32)
             node_index[node_ids] = np.arange(len(node_ids))
             arrays = scope_arrays(columns, scope_mask(columns, customer_ids), node_index)
+            aggregates = create_scope_aggregates(
+                con, arrays, reg=reg, levels=levels, node_ids=node_ids
+            )
         if lq:
             with timer.step("city roles (LQ)"):
                 create_sales(con, arrays=columns, levels=levels, years=years)
         for audience in audiences:
-            tables = compute_metrics(
-                con, levels=levels, audience=audience, timer=timer, arrays=arrays
-            )
+            with timer.step("rate, by OEM, by city, by node"):
+                tables = compute_metrics(con, levels=levels, audience=audience)
+                by_node = node_rollup(
+                    aggregates["agg_node"], reg=reg, nodes=nodes, levels=levels, audience=audience
+                )
+            with timer.step("single source"):
+                oem_top = single_source(
+                    audience_rows(arrays, audience, SINGLE_SOURCE_COLUMNS), nodes=nodes
+                )
             if lq:
                 with timer.step("city roles (LQ)"):
                     tables["lq"] = compute_lq(con, audience=audience)
             with timer.step("write results"):
+                write_arrow(by_node, results / audience / "by_node.parquet")
+                write_arrow(oem_top, results / audience / "oem_top.parquet")
                 for name, table in tables.items():
                     write_table(con, table, results / audience / f"{name}.parquet")
         if graph:
             with timer.step("dependency graph"):
                 graph_module.build(snapshot, links=columns, scope=arrays, years=years)
-        con.unregister("lk")
         del columns, arrays
     finally:
         con.close()

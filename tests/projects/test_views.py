@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from clusterhub.projects.choices import Stage
 from clusterhub.projects.models import Project
@@ -138,8 +139,20 @@ def test_list_query_count_does_not_grow(
 
 
 def test_alerts_and_targets_pages(client, people, make_project):
-    client.force_login(people["changchun_officer"])
-    assert client.get(reverse("projects:alerts")).status_code == 200
+    officer = people["changchun_officer"]
+    client.force_login(officer)
+    stale = make_project(stage=Stage.NEGOTIATING, owner=officer, name="久未推进")
+    Project.objects.filter(pk=stale.pk).update(
+        stage_changed_at=timezone.now() - datetime.timedelta(days=200)
+    )
+    late = make_project(stage=Stage.SIGNED, owner=officer, name="节点逾期")
+    late.milestones.create(title="取得土地证", due_on=datetime.date(2024, 1, 1))
+    page = client.get(reverse("projects:alerts"))
+    tabs = {tab["kind"]: tab["count"] for tab in page.context["tabs"]}
+    assert page.context["total"] == 2 and tabs == {"stale": 1, "milestone": 1, "problem": 0}
+    only_late = client.get(reverse("projects:alerts"), {"kind": "milestone"}).context["alerts"]
+    assert [alert.project.name for alert in only_late] == ["节点逾期"]
+    assert len(client.get(reverse("projects:alerts"), {"kind": "bogus"}).context["alerts"]) == 2
     page = client.get(reverse("projects:targets"), {"scope": "220100", "year": 2024})
     assert page.status_code == 200
     assert "projects_signed" in page.content.decode()

@@ -306,12 +306,16 @@ def generate(
     cus.append(rng.integers(lo, hi, size))
     supplier = np.concatenate(sup)
     customer = np.concatenate(cus)
+    # Arrays no longer needed are dropped as soon as possible: at 100M links each one of these
+    # is 300 MB, and the generator must stay under the memory budget of the benchmark.
+    del sup, cus, p_local
     node = np.where(
         rng.random(n_rel) < 0.7, specialty[supplier], leaves[rng.integers(0, len(leaves), n_rel)]
     )
     # Some buying is recorded against a system rather than a part family.
     at_system = rng.random(n_rel) < 0.03
     node[at_system] = system_ids[rng.integers(0, len(system_ids), int(at_system.sum()))]
+    del at_system
     self_sale = supplier == customer
     if bad_rows:  # a few suppliers selling to themselves, on purpose
         chosen = rng.choice(n_rel, size=max(1, n_rel // 200_000), replace=False)
@@ -320,14 +324,16 @@ def generate(
         customer[self_sale] = (customer[self_sale] + 1) % enterprises
     # One relationship per (supplier, customer, node), as the database's constraint says.
     key = (supplier * (nodes + 1) + node) * enterprises + customer
-    _, keep = np.unique(key, return_index=True)
+    keep = np.unique(key, return_index=True)[1]
+    del key, self_sale
     keep.sort()
     supplier, customer, node, first = supplier[keep], customer[keep], node[keep], first[keep]
     n_rel = len(keep)
     span = np.minimum(rng.integers(1, 7, n_rel), LAST_YEAR + 1 - first)
     span = np.maximum(span, 1)
     base_value = np.exp(rng.normal(14.5, 1.6, n_rel))  # yuan; median about 2 million
-    base_value[kind[customer] == "oem"] *= 8
+    to_oem = kind[customer] == "oem"
+    base_value[to_oem] *= 8
     public = rng.random(n_rel) < PUBLIC_SHARE
     sup_site = np.where(
         (second_site[supplier] > 0) & (rng.random(n_rel) < 0.5),
@@ -338,7 +344,6 @@ def generate(
     no_cus_site = rng.random(n_rel) < 0.03
     sup_region = np.where(no_sup_site, home[supplier], site_region[sup_site - 1])
     buy_region = home[customer]
-    to_oem = kind[customer] == "oem"
 
     # Trim to the links wanted (relationships x years), then write one row group a year.
     total = int(span.sum())
@@ -373,25 +378,30 @@ def generate(
                 bad["negative_value"] += int((negative & ~missing).sum())
                 bad["unknown_node"] += int(unknown.sum())
                 bad["self_supply"] += int((supplier[idx] == customer[idx]).sum())
-            cus_col = customer[idx]
-            table = pa.table(
-                {
-                    "id": np.arange(next_id, next_id + m, dtype=np.int64),
-                    "supplier_id": ent_ids[sup_col],
-                    "supplier_site_id": pa.array(sup_site[idx], mask=no_sup_site[idx]),
-                    "sup_region_id": sup_region[idx],
-                    "customer_id": ent_ids[cus_col],
-                    "customer_site_id": pa.array(ent_ids[cus_col], mask=no_cus_site[idx]),
-                    "buy_region_id": buy_region[idx],
-                    "to_oem": to_oem[idx],
-                    "node_id": node_col,
-                    "year": np.full(m, year, np.int16),
-                    "value": decimal_from_cents(cents, missing),
-                    "public": public[idx],
-                },
-                schema=schema,
-            )
-            writer.write(table)
+            # Written a record batch at a time: a whole year's table at 100M links is 1.7 GB.
+            for at in range(0, m, engine.LINK_BATCH_ROWS):
+                part = slice(at, at + engine.LINK_BATCH_ROWS)
+                rows, sup_rows, cus_rows = idx[part], sup_col[part], customer[idx[part]]
+                table = pa.table(
+                    {
+                        "id": np.arange(next_id + at, next_id + at + len(rows), dtype=np.int64),
+                        "supplier_id": ent_ids[sup_rows],
+                        "supplier_site_id": pa.array(sup_site[rows], mask=no_sup_site[rows]),
+                        "sup_region_id": sup_region[rows],
+                        "customer_id": ent_ids[cus_rows],
+                        "customer_site_id": pa.array(ent_ids[cus_rows], mask=no_cus_site[rows]),
+                        "buy_region_id": buy_region[rows],
+                        "to_oem": to_oem[rows],
+                        "node_id": node_col[part],
+                        "year": np.full(len(rows), year, np.int16),
+                        "value": decimal_from_cents(
+                            cents[part], None if missing is None else missing[part]
+                        ),
+                        "public": public[rows],
+                    },
+                    schema=schema,
+                )
+                writer.write(table)
             next_id += m
             written += m
     finally:

@@ -23,9 +23,10 @@ bigrams, Latin words) with a GIN index on a tsvector and b-tree indexes on the f
 Timings: "engine" is one query of each engine on one thread with the result's top 10 (tantivy
 in-process; PostgreSQL through a local socket, so its figure includes a round trip of ~0.1 ms);
 "service" is the application's whole search or ranking function (query building, access filter,
-facets, reading the hits back through restrict()). Each figure is a percentile over the queries,
-after a warm-up. The machine's load average is printed with the figures: it has 2 cores shared
-with other work.
+count, facets or not, the page's database check by the rule of restrict()). Each figure is a
+percentile over the queries, after a warm-up. HTTP: gunicorn (2 sync workers) and an open-loop
+asyncio client on the same machine. The machine's load average is printed with the figures: it
+has 2 cores shared with other work.
 """
 
 from __future__ import annotations

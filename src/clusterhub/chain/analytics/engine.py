@@ -41,6 +41,7 @@ SQL here is assembled from internal identifiers, quoted file paths and int() val
 from __future__ import annotations
 
 import json
+import mmap
 import os
 import time
 from contextlib import contextmanager
@@ -271,7 +272,11 @@ class Snapshot:
         import pyarrow.ipc as ipc
 
         if getattr(self, "_links", None) is None:
-            self._links = ipc.open_file(pa.memory_map(str(self.path / LINKS_FILE))).read_all()
+            source = pa.memory_map(str(self.path / LINKS_FILE))
+            whole = source.read_buffer(source.size())
+            self.mapped = (whole.address, whole.size)  # the address range of the mapping
+            source.seek(0)
+            self._links = ipc.open_file(source).read_all()
         return self._links
 
     def links_in(self, con) -> str:
@@ -320,27 +325,6 @@ class Timer:
         finally:
             self.steps[name] = self.steps.get(name, 0.0) + time.perf_counter() - started
             self.cpu[name] = self.cpu.get(name, 0.0) + _cpu_seconds() - cpu
-
-
-def keep_freed_memory() -> None:
-    """Ask glibc to keep freed memory for reuse instead of returning it to the system at once.
-
-    A recompute allocates and frees arrays of the same few sizes many times; returned to the
-    system, each new one pays its page faults again (measured on this VM: 160 MB first touched in
-    0.4 s, reused in 0.01 s). The process keeps up to its peak after a recompute, which a worker
-    that recomputes again can afford. No effect off glibc."""
-    import ctypes
-    import ctypes.util
-
-    name = ctypes.util.find_library("c")
-    if not name:
-        return
-    try:
-        libc = ctypes.CDLL(name)
-        libc.mallopt(-3, 1 << 30)  # M_MMAP_THRESHOLD: serve blocks up to 1 GB from the heap
-        libc.mallopt(-1, 1 << 31)  # M_TRIM_THRESHOLD: keep up to 2 GB free before trimming
-    except (OSError, AttributeError):
-        pass
 
 
 def _cpu_seconds() -> float:
@@ -435,17 +419,24 @@ def as_numpy(column, fill=None, mask: np.ndarray | None = None) -> np.ndarray:
 
 
 class LinkArrays:
-    """The columns of `lk` as numpy, each concatenated once and shared by every step (on this VM
-    a fresh 80 MB array costs more to fault in than most computations on it)."""
+    """The columns of the links as numpy, each concatenated once and shared by every step (on
+    this VM a fresh 80 MB array costs more to fault in than most computations on it).
 
-    def __init__(self, table: pa.Table):
+    `mapped`: the address range of the memory-mapped links file. A column's pages there are let
+    go once copied (madvise DONTNEED: they stay in the page cache, and a later read maps them
+    back), so the file is not held in the process's memory beside the copies: at 100M links it
+    is 8 GB."""
+
+    def __init__(self, table: pa.Table, mapped: tuple[int, int] | None = None):
         self.table = table
         self.cache: dict = {}
+        self.mapped = mapped
 
     def __call__(self, name: str, fill=None) -> np.ndarray:
         key = (name, fill)
         if key not in self.cache:
             self.cache[key] = as_numpy(self.table.column(name), fill)
+            self.release(name)
         return self.cache[key]
 
     def masked(self, name: str, mask: np.ndarray, fill=None) -> np.ndarray:
@@ -454,7 +445,43 @@ class LinkArrays:
         key = (name, fill)
         if key in self.cache:
             return self.cache[key][mask]
-        return as_numpy(self.table.column(name), fill, mask)
+        values = as_numpy(self.table.column(name), fill, mask)
+        self.release(name)
+        return values
+
+    def keep_only(self, *names: str) -> None:
+        """Free the copied columns not in `names` (the rest of the recompute does not read them)."""
+        for key in [key for key in self.cache if key[0] not in names]:
+            del self.cache[key]
+
+    def release(self, name: str) -> None:
+        """Let go of the mapped pages of a column just copied (see the class)."""
+        if self.mapped is None:
+            return
+        start, size = self.mapped
+        page = mmap.PAGESIZE
+        for chunk in self.table.column(name).chunks:
+            for buffer in chunk.buffers():
+                if buffer is None or not start <= buffer.address < start + size:
+                    continue
+                low = -(-buffer.address // page) * page
+                high = (buffer.address + buffer.size) // page * page
+                if high > low:
+                    _madvise_dontneed(low, high - low)
+
+
+def _madvise_dontneed(address: int, length: int) -> None:
+    global _LIBC
+    if _LIBC is None:
+        import ctypes
+        import ctypes.util
+
+        _LIBC = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        _LIBC.madvise.argtypes = (ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int)
+    _LIBC.madvise(address, length, 4)  # MADV_DONTNEED
+
+
+_LIBC = None
 
 
 def _cents(values: pa.ChunkedArray) -> np.ndarray:
@@ -478,10 +505,11 @@ def load_links(snapshot: Snapshot, node_ids: np.ndarray) -> LinkArrays:
     `ok` when every metric counts the link (value present and >= 0, a year, a known node, not a
     supplier selling to itself); `unknown_node` and `valid_value` for the rejects."""
     links = snapshot.links()
-    arrays = LinkArrays(links)
+    arrays = LinkArrays(links, getattr(snapshot, "mapped", None) if os.name == "posix" else None)
     value = links.column("value")
     valid_value = value.is_valid().to_numpy(zero_copy_only=False)
     cents = _cents(value)
+    arrays.release("value")
     known = np.zeros(int(node_ids.max()) + 2 if len(node_ids) else 1, bool)
     known[node_ids] = True
     node = arrays("node_id", -1)
@@ -1090,7 +1118,6 @@ def recompute(
 
     snapshot = Snapshot(snapshot_dir)
     results = Path(out_dir) if out_dir is not None else snapshot.path / "results"
-    keep_freed_memory()
     timer = Timer()
     started, cpu_started = time.perf_counter(), _cpu_seconds()
     con = connect(threads=threads, temp_dir=snapshot.path / "tmp")
@@ -1106,16 +1133,19 @@ def recompute(
         with timer.step("rejects"):
             rejects = count_rejects(columns)
             years = (rejects.pop("first_year"), rejects.pop("last_year"))
+        # Copied columns are freed once no step ahead reads them: at 100M links each is 800 MB.
+        columns.keep_only("ok", "cents", "node_id", "supplier_id", "customer_id", "year", "public")
+        if lq:
+            with timer.step("city roles (LQ)"):
+                create_sales(con, arrays=columns, levels=levels, years=years)
         with timer.step("scope"):
             node_index = np.zeros(int(node_ids.max()) + 1 if len(node_ids) else 1, np.int32)
             node_index[node_ids] = np.arange(len(node_ids))
             arrays = scope_arrays(columns, scope_mask(columns, customer_ids), node_index)
+            columns.keep_only("ok", "supplier_id", "customer_id", "year", "public")  # the graph's
             aggregates = create_scope_aggregates(
                 con, arrays, reg=reg, levels=levels, node_ids=node_ids
             )
-        if lq:
-            with timer.step("city roles (LQ)"):
-                create_sales(con, arrays=columns, levels=levels, years=years)
         for audience in audiences:
             with timer.step("rate, by OEM, by city, by node"):
                 tables = compute_metrics(con, levels=levels, audience=audience)

@@ -534,7 +534,7 @@ def load_links(snapshot: Snapshot, node_ids: np.ndarray) -> LinkArrays:
 
 
 def scope_mask(arrays: LinkArrays, customer_ids) -> np.ndarray:
-    """Rows of `lk` in the scope: counted, and bought by the OEMs (or the chosen customers)."""
+    """Rows of the links in the scope: counted, and bought by the OEMs (or the chosen customers)."""
     if customer_ids is None:
         return arrays("ok") & arrays("to_oem")
     customers = arrays("customer_id", -2)

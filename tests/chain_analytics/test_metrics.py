@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from clusterhub.chain.services import AnalyticsError, chain_city_roles, chain_report
 
@@ -247,18 +248,25 @@ def test_gap_reasons_read_in_yi_and_wan_yuan(world, refresh):
     world.link(big, faw, "PRT.BDY", 8_000_000)
     world.link(world.company("小供应商", "siping"), faw, "PRT.BDY", 2_000_000)
     refresh()
+    with translation.override("zh-hans"):
+        chinese = report(region_code="220000")
+    assert "1.50亿元" in node(chinese, "PRT.CHS.BRK")["reason"]
+    assert "1,234.57万元" in node(chinese, "MAT.STL")["reason"]
+    assert "80.0%" in node(chinese, "PRT.BDY")["reason"]
+    assert "1,000.00万元" in node(chinese, "PRT.BDY")["reason"]
+    # English readers get millions of yuan: 亿 and 万 mean nothing to them.
     answer = report(region_code="220000")
     assert node(answer, "PRT.CHS.BRK")["reason"] == (
-        "Local rate 25.0% is under the 30.0% threshold; 1.50亿元 comes from outside the region."
+        "Local rate 25.0% is under the 30.0% threshold; CNY 150.00 m comes from outside the region."
     )
     assert node(answer, "MAT.STL")["reason"] == (
-        "Nothing is bought locally: 1,234.57万元 comes from outside the region."
+        "Nothing is bought locally: CNY 12.35 m comes from outside the region."
     )
     assert node(answer, "PRT.BDY")["reason"] == (
-        "大供应商 supplies 80.0% of 一汽's purchases (1,000.00万元)."
+        "大供应商 supplies 80.0% of 一汽's purchases (CNY 10.00 m)."
     )
-    for gap in answer["gaps"]:
-        assert "yuan" not in gap["reason"] and ".00 " not in gap["reason"]
+    for gap in chinese["gaps"]:
+        assert "yuan" not in gap["reason"] and "CNY" not in gap["reason"]
     # The amounts in the JSON stay plain yuan strings for machines.
     assert node(answer, "PRT.CHS.BRK")["unmet"] == "150000000.00"
 

@@ -292,3 +292,16 @@ def test_the_trend_covers_every_year_with_links(world, refresh):
     assert list(trend) == [2020, 2021, 2022, 2023, 2024, 2025]
     assert trend[2021] == 0.0 and trend[2020] is None and trend[2025] is None
     assert siping["trend"]["change_pp"] is None  # one year with buying: no change to speak of
+
+
+def test_answers_cached_by_an_older_version_are_not_served(world, refresh, monkeypatch):
+    from clusterhub.chain.analytics import report as answers
+
+    faw = world.oem("一汽")
+    world.link(world.company("沈阳钢", "shenyang"), faw, "MAT.STL", 12_345_678)
+    refresh()
+    before = node(report(region_code="220000"), "MAT.STL")["reason"]
+    monkeypatch.setattr(answers, "amount", lambda value: "NEW WORDING")
+    assert node(report(region_code="220000"), "MAT.STL")["reason"] == before  # cached
+    monkeypatch.setattr(answers, "ANSWER_FORMAT", answers.ANSWER_FORMAT + 1)
+    assert "NEW WORDING" in node(report(region_code="220000"), "MAT.STL")["reason"]

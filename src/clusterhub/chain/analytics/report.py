@@ -44,6 +44,11 @@ def yuan(cents) -> str:
     return str((Decimal(int(cents or 0)) / 100).quantize(CENT))
 
 
+# Part of every cached answer's key: raise it when the wording or shape of answers changes, so a
+# snapshot's answers cached by an older version are not served after an upgrade.
+ANSWER_FORMAT = 2
+
+
 def ratio(part, whole) -> float | None:
     return float(Decimal(int(part or 0)) / Decimal(int(whole))) if whole else None
 
@@ -204,7 +209,7 @@ class View:
     # -- cached JSON ----------------------------------------------------------------------
 
     def cached(self, kind: str, params: dict, compute):
-        key = _digest([kind, self.audience, get_language() or "", params])
+        key = _digest([ANSWER_FORMAT, kind, self.audience, get_language() or "", params])
         path = self.snapshot.cache_dir / f"{kind}-{key}.json"
         with contextlib.suppress(FileNotFoundError, ValueError):
             return json.loads(path.read_text())

@@ -171,17 +171,23 @@ def test_a_ten_thousand_character_query_is_cut_and_answered(world, people):
     assert answer.hits[0].obj.name == "长春卡钳制造有限公司"
 
 
-def test_projects_are_searched_with_their_own_access(world, people, jilin):
+def siping_project(world, jilin, **fields):
+    """A project signed in Siping by the world's best caliper maker."""
     from clusterhub.projects.choices import OriginKind
     from clusterhub.projects.services import create_project
 
-    project = create_project(
+    return create_project(
         user=None,
-        name="四平卡钳扩能项目",
         investor=world["best"],
         origin_kind=OriginKind.VISIT,
         signing_region=jilin["siping"],
-        confidentiality=Confidentiality.CONFIDENTIAL,
+        **fields,
+    )
+
+
+def test_projects_are_searched_with_their_own_access(world, people, jilin):
+    project = siping_project(
+        world, jilin, name="四平卡钳扩能项目", confidentiality=Confidentiality.CONFIDENTIAL
     )
     found = search(user=people["siping_officer"], query="扩能项目", types=["project"])
     assert [h.obj for h in found.hits] == [project]
@@ -191,15 +197,10 @@ def test_projects_are_searched_with_their_own_access(world, people, jilin):
 
 
 def test_descriptions_are_searched_for_the_types_that_have_them(world, people, jilin):
-    from clusterhub.projects.choices import OriginKind
-    from clusterhub.projects.services import create_project
-
-    project = create_project(
-        user=None,
+    project = siping_project(
+        world,
+        jilin,
         name="四平扩产项目",
-        investor=world["best"],
-        origin_kind=OriginKind.VISIT,
-        signing_region=jilin["siping"],
         description="新建电子驻车制动生产线 electronic parking brake line",
     )
     for query in ("电子驻车", "parking brakes"):

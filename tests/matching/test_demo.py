@@ -140,3 +140,23 @@ def test_search_finds_every_real_company_by_any_of_its_names(loaded):
             if company not in hits:
                 misses.append((company.name, name))
     assert misses == []
+
+
+def test_the_target_list_page_folds_each_gap_after_its_three_best(loaded):
+    from django.test import Client
+
+    from clusterhub.matching.targets import recommend
+
+    officer = user("changchun")
+    answer = recommend(user=officer, region_code="220100", compute_if_missing=True)
+    long_gaps = [g for g in answer.gaps if len(g.targets) > 3]
+    assert long_gaps
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(officer)
+    html = client.get("/matching/targets/?region=220100").content.decode()
+    assert html.count('<tbody class="collapse"') == len(long_gaps)
+    # Every target is still on the page (folded, not dropped), each with its lead button.
+    for gap in answer.gaps:
+        for target in gap.targets:
+            assert target.enterprise.get_absolute_url() in html
+    assert "亿元" in html and "万元" not in html.split("区域外采购额", 1)[1][:80]

@@ -114,6 +114,17 @@ def format_money(yuan: Decimal | None, unit: str = "亿元") -> str:
     return _("CNY %(amount)s m") % {"amount": f"{value / Decimal(1_000_000):,.2f}"}
 
 
+def format_yuan(yuan) -> str:
+    """An amount of any size as officers read it: 亿元 from 100 million up, else 万元, two
+    decimals ("1.50亿元", "3,000.00万元"); millions or billions of yuan on English pages."""
+    if yuan is None or yuan == "":
+        return "—"
+    value = Decimal(yuan)
+    if not (get_language() or "").startswith("zh"):
+        return format_money(value)
+    return format_amount(value, "亿元" if abs(value) >= 100_000_000 else "万元")
+
+
 def join_names(names) -> str:
     """Names listed the way the page's language lists them: 长春、吉林 / Changchun, Jilin."""
     return pgettext("list separator", ", ").join(str(name) for name in names)

@@ -28,7 +28,7 @@ from django.core.exceptions import ValidationError
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from clusterhub.core.units import format_amount
+from clusterhub.core.units import format_yuan
 
 from .ranking import SIZE_SCORE, UNKNOWN_SIZE, visible
 
@@ -357,7 +357,7 @@ def _score(gap: Gap, enterprise, s: dict, *, nev: bool) -> Target:
                 "Sells %(value)s of %(node)s a year to this region's OEMs from outside: %(share).0f%% of the unmet value would return."
             )
             % {
-                "value": format_amount(s["return"], "万元", 0),
+                "value": format_yuan(s["return"]),
                 "node": gap.node.display_name,
                 "share": share * 100,
             }
@@ -371,7 +371,7 @@ def _score(gap: Gap, enterprise, s: dict, *, nev: bool) -> Target:
     if other:
         reasons.append(
             _("Supplies %(node)s to OEMs elsewhere (%(value)s a year).")
-            % {"node": gap.node.display_name, "value": format_amount(s["other"], "万元", 0)}
+            % {"node": gap.node.display_name, "value": format_yuan(s["other"])}
         )
     factors["capability"] = w["capability"] if s["capability"] else 0.0
     if s["capability"]:

@@ -26,7 +26,7 @@ import pyarrow as pa
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from clusterhub.core.units import format_amount, format_money, format_percent
+from clusterhub.core.units import format_percent, format_yuan
 
 from . import engine
 from . import graph as graph_module
@@ -53,17 +53,7 @@ def ratio(part, whole) -> float | None:
     return float(Decimal(int(part or 0)) / Decimal(int(whole))) if whole else None
 
 
-def amount(value) -> str:
-    """Yuan (a decimal string or number) as officers read it: 亿元 from 100 million up, else 万元,
-    two decimals ("1.50亿元", "3,000.00万元"); millions or billions of yuan on English pages."""
-    if value is None or value == "":
-        return "—"
-    number = Decimal(value)
-    if not (get_language() or "").startswith("zh"):
-        return format_money(number)
-    return format_amount(number, "亿元" if abs(number) >= 100_000_000 else "万元")
-
-
+amount = format_yuan  # 亿元 / 万元 by size, millions of yuan on English pages
 percent = format_percent  # rates with one decimal, as everywhere
 
 

@@ -8,7 +8,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import get_language, pgettext
 
-from clusterhub.core.units import format_money, format_percent, join_names
+from clusterhub.core.units import format_money, format_percent, format_yuan, join_names
 
 register = template.Library()
 
@@ -77,6 +77,12 @@ def money(value, unit: str = "万元") -> str:
     """Decimal yuan as the reader expects it: 万元/亿元 in Chinese, millions or billions of yuan
     in English."""
     return format_money(value, unit)
+
+
+@register.filter
+def yuan(value) -> str:
+    """An amount in 亿元 or 万元 by its size (millions or billions of yuan in English)."""
+    return format_yuan(value)
 
 
 @register.filter

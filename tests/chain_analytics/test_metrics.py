@@ -301,7 +301,7 @@ def test_answers_cached_by_an_older_version_are_not_served(world, refresh, monke
     world.link(world.company("沈阳钢", "shenyang"), faw, "MAT.STL", 12_345_678)
     refresh()
     before = node(report(region_code="220000"), "MAT.STL")["reason"]
-    monkeypatch.setattr(answers, "amount", lambda value: "NEW WORDING")
+    monkeypatch.setattr(answers, "format_yuan", lambda value: "NEW WORDING")
     assert node(report(region_code="220000"), "MAT.STL")["reason"] == before  # cached
     monkeypatch.setattr(answers, "ANSWER_FORMAT", answers.ANSWER_FORMAT + 1)
     assert "NEW WORDING" in node(report(region_code="220000"), "MAT.STL")["reason"]

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from clusterhub.core.access import get_access
+from clusterhub.core.units import format_percent as percent
 from clusterhub.core.views import LoginRequiredMixin
 from clusterhub.enterprises.choices import EnterpriseKind
 from clusterhub.enterprises.models import Enterprise
@@ -25,7 +26,7 @@ from clusterhub.geo.models import Region
 from clusterhub.tabular.export import ExportColumn, export_xlsx
 
 from . import services
-from .analytics.report import class_label, percent
+from .analytics.report import class_label
 from .models import ChainNode
 
 CLASS_COLOURS = {

@@ -101,14 +101,17 @@ def format_amount(yuan: Decimal | None, unit: str = "亿元", places: int = 2) -
     return f"{value:,.{places}f}{unit}"
 
 
-def format_money(yuan: Decimal | None, unit: str = "亿元") -> str:
-    """Decimal yuan in the page's language: 亿元 (or the given Chinese unit) on Chinese pages;
-    billions or millions of yuan on English ones, where 亿 means nothing to the reader."""
+def format_money(yuan: Decimal | None, unit: str = "亿元", places: int | None = None) -> str:
+    """Decimal yuan in the page's language: in the given Chinese unit on Chinese pages (two
+    decimals for 亿元, one for smaller units, unless `places` says); billions or millions of yuan
+    on English ones, where 亿 means nothing to the reader."""
     if yuan is None or yuan == "":
         return "—"
     value = Decimal(yuan)
     if (get_language() or "").startswith("zh"):
-        return format_amount(value, unit=unit, places=2 if unit == "亿元" else 1)
+        if places is None:
+            places = 2 if unit == "亿元" else 1
+        return format_amount(value, unit=unit, places=places)
     if abs(value) >= 1_000_000_000:
         return _("CNY %(amount)s bn") % {"amount": f"{value / Decimal(1_000_000_000):,.2f}"}
     return _("CNY %(amount)s m") % {"amount": f"{value / Decimal(1_000_000):,.2f}"}
@@ -119,10 +122,8 @@ def format_yuan(yuan) -> str:
     decimals ("1.50亿元", "3,000.00万元"); millions or billions of yuan on English pages."""
     if yuan is None or yuan == "":
         return "—"
-    value = Decimal(yuan)
-    if not (get_language() or "").startswith("zh"):
-        return format_money(value)
-    return format_amount(value, "亿元" if abs(value) >= 100_000_000 else "万元")
+    unit = "亿元" if abs(Decimal(yuan)) >= 100_000_000 else "万元"
+    return format_money(yuan, unit, places=2)
 
 
 def join_names(names) -> str:

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clusterhub.core.access import get_access
 from clusterhub.core.changelog import current_context
@@ -800,9 +801,17 @@ def find_investor(*, name: str, limit: int = 5) -> InvestorMatch:
 # Alerts
 
 
+# The kinds of alert, in the order an owner works through them.
+ALERT_KINDS = {
+    "stale": gettext_lazy("No stage change"),
+    "milestone": gettext_lazy("Overdue milestones"),
+    "problem": gettext_lazy("Problems past their date"),
+}
+
+
 @dataclass(frozen=True)
 class Alert:
-    kind: str  # "stale", "milestone", "problem"
+    kind: str  # a key of ALERT_KINDS
     project: Project
     message: str
     since: datetime.date | None

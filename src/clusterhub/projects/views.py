@@ -6,13 +6,14 @@ A project the user may not see is a 404. One they may see but not change shows t
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 
 from clusterhub.core.access import get_access
@@ -287,24 +288,16 @@ class ProjectEditView(RestrictedEditView):
 class AlertsView(LoginRequiredMixin, View):
     """The signed-in user's alerts: projects they own or are secretary of."""
 
-    # The tabs above the list: what kind of alert, and its icon.
-    KINDS = (
-        ("stale", gettext_lazy("No stage change"), "hourglass-split"),
-        ("milestone", gettext_lazy("Overdue milestones"), "flag"),
-        ("problem", gettext_lazy("Problems past their date"), "exclamation-triangle"),
-    )
-
     def get(self, request):
         alerts = services.alerts_for_owner(user=request.user)
+        counts = Counter(alert.kind for alert in alerts)
         chosen = request.GET.get("kind", "")
-        if chosen not in {kind for kind, _label, _icon in self.KINDS}:
+        if chosen not in services.ALERT_KINDS:
             chosen = ""
         tabs = [
-            {"kind": kind, "label": label, "icon": icon, "count": 0}
-            for kind, label, icon in self.KINDS
+            {"kind": kind, "label": label, "count": counts[kind]}
+            for kind, label in services.ALERT_KINDS.items()
         ]
-        for alert in alerts:
-            next(tab for tab in tabs if tab["kind"] == alert.kind)["count"] += 1
         shown = [alert for alert in alerts if not chosen or alert.kind == chosen]
         return render(
             request,

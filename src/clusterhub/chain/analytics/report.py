@@ -53,10 +53,6 @@ def ratio(part, whole) -> float | None:
     return float(Decimal(int(part or 0)) / Decimal(int(whole))) if whole else None
 
 
-amount = format_yuan  # 亿元 / 万元 by size, millions of yuan on English pages
-percent = format_percent  # rates with one decimal, as everywhere
-
-
 def class_label(cls: str | None) -> str:
     labels = {
         engine.MISSING: _("Missing"),
@@ -257,24 +253,24 @@ def _reason(node: dict, weak: Decimal, single: Decimal) -> str:
     cls = node["class"]
     if cls == engine.MISSING:
         return _("Nothing is bought locally: %(unmet)s comes from outside the region.") % {
-            "unmet": amount(node["unmet"])
+            "unmet": format_yuan(node["unmet"])
         }
     if cls == engine.WEAK:
         return _(
             "Local rate %(rate)s is under the %(threshold)s threshold; %(unmet)s comes "
             "from outside the region."
         ) % {
-            "rate": percent(node["rate_value"]),
-            "threshold": percent(float(weak)),
-            "unmet": amount(node["unmet"]),
+            "rate": format_percent(node["rate_value"]),
+            "threshold": format_percent(float(weak)),
+            "unmet": format_yuan(node["unmet"]),
         }
     if cls == engine.SINGLE_SOURCE:
         top = node["single"]
         text = _("%(supplier)s supplies %(share)s of %(oem)s's purchases (%(value)s).") % {
             "supplier": (top["supplier"] or {}).get("name") or _("One supplier"),
-            "share": percent(top["share"]),
+            "share": format_percent(top["share"]),
             "oem": (top["oem"] or {}).get("name") or _("an OEM"),
-            "value": amount(top["oem_total"]),
+            "value": format_yuan(top["oem_total"]),
         }
         if top["oems"] > 1:
             text += " " + _("%(count)s OEMs of the region depend on one supplier here.") % {

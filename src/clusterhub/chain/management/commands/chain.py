@@ -13,8 +13,8 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from clusterhub.chain.analytics.report import percent
 from clusterhub.chain.services import AnalyticsError, chain_report, refresh_analytics
+from clusterhub.core.units import format_percent as percent
 
 
 class Command(BaseCommand):

@@ -438,3 +438,15 @@ def test_demo_logins_prints_both_languages(loaded):
     assert DEMO_PASSWORD in text
     assert "吉林省商务厅" in text and "Department of Commerce of Jilin Province" in text
     assert "可见范围" in text and "sees" in text
+
+
+def test_demo_logins_heading_is_bilingual_whatever_the_active_language(loaded):
+    from django.utils import translation
+
+    for language in ("en", "zh-hans"):
+        out = io.StringIO()
+        with translation.override(language):
+            call_command("demo_logins", stdout=out)
+        heading = out.getvalue().splitlines()[:2]
+        assert heading[0].startswith("Demo logins (password for every user")
+        assert heading[1].startswith("演示账户")

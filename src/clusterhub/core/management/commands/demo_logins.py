@@ -1,5 +1,6 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from clusterhub.accounts.models import Membership
@@ -26,10 +27,11 @@ class Command(BaseCommand):
         if not existing:
             self.stdout.write(_("No demo users yet: run `clusterhub load_demo` first."))
             return
-        self.stdout.write(
-            _("Demo logins (password for every user: %(password)s)") % {"password": DEMO_PASSWORD}
-        )
-        self.stdout.write(f"演示账号（所有用户的密码：{DEMO_PASSWORD}）")
+        # The logins are printed in both languages whatever the settings' language is.
+        for language in ("en", "zh-hans"):
+            with translation.override(language):
+                heading = _("Demo logins (password for every user: %(password)s)")
+            self.stdout.write(heading % {"password": DEMO_PASSWORD})
         english, chinese = [], []
         for person in [*USERS, SUPERUSER]:
             if person.username not in existing:

@@ -93,3 +93,20 @@ def test_money_reads_in_the_page_language():
         assert join_names(["长春市", "吉林市"]) == "长春市、吉林市"
     with translation.override("en"):
         assert join_names(["Changchun", "Jilin"]) == "Changchun, Jilin"
+
+
+def test_quantities_read_in_the_page_language_and_units_compare_across_languages():
+    from django.utils import translation
+
+    from clusterhub.core.units import canonical_unit, format_quantity
+
+    with translation.override("zh-hans"):
+        assert format_quantity(80000, "sets") == "80,000 套"
+        assert format_quantity(Decimal("150000.00"), "vehicles") == "150,000 辆"
+        assert format_quantity(Decimal("45"), "GWh (planned)") == "45 GWh (planned)"
+    with translation.override("en"):
+        assert format_quantity(80000, "套") == "80,000 sets"
+        assert format_quantity(Decimal("2.5"), "") == "2.50"
+        assert format_quantity(None, "sets") == "—"
+    assert canonical_unit("套") == canonical_unit(" Sets ") == canonical_unit("ｓｅｔ") == "sets"
+    assert canonical_unit("GWh") == "gwh"

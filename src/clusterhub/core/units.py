@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import get_language, pgettext, pgettext_lazy
 from django.utils.translation import gettext as _
 
 UNIT_FACTORS = {
@@ -129,6 +129,53 @@ def format_yuan(yuan) -> str:
 def join_names(names) -> str:
     """Names listed the way the page's language lists them: 长春、吉林 / Changchun, Jilin."""
     return pgettext("list separator", ", ").join(str(name) for name in names)
+
+
+# Quantity units typed in either language, by the one word both mean; shown in the page's language.
+QUANTITY_UNITS = {
+    "sets": pgettext_lazy("quantity unit", "sets"),
+    "pieces": pgettext_lazy("quantity unit", "pieces"),
+    "vehicles": pgettext_lazy("quantity unit", "vehicles"),
+    "tonnes": pgettext_lazy("quantity unit", "tonnes"),
+}
+UNIT_SYNONYMS = {
+    "set": "sets",
+    "套": "sets",
+    "piece": "pieces",
+    "pcs": "pieces",
+    "pc": "pieces",
+    "件": "pieces",
+    "个": "pieces",
+    "只": "pieces",
+    "vehicle": "vehicles",
+    "辆": "vehicles",
+    "台": "vehicles",
+    "t": "tonnes",
+    "tonne": "tonnes",
+    "tons": "tonnes",
+    "吨": "tonnes",
+}
+
+
+def canonical_unit(unit: str | None) -> str:
+    """One spelling per unit, so 套 and "Sets" compare equal; unknown units as typed, lowercased."""
+    key = normalise_text(unit or "").strip().lower()
+    return UNIT_SYNONYMS.get(key, key)
+
+
+def unit_label(unit: str | None) -> str:
+    """A quantity unit in the page's language (sets / 套); units nobody translated as typed."""
+    return str(QUANTITY_UNITS.get(canonical_unit(unit), unit or ""))
+
+
+def format_quantity(value, unit: str | None = "") -> str:
+    """A count with thousands separators and its unit in the page's language: "80,000 sets" /
+    "80,000 套"; units nobody translated are shown as typed."""
+    if value is None or value == "":
+        return "—"
+    number = Decimal(value)
+    text = f"{number:,.0f}" if number == number.to_integral_value() else f"{number:,.2f}"
+    return f"{text} {unit_label(unit)}".strip()
 
 
 def format_percent(share: float | None) -> str:

@@ -8,7 +8,14 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import get_language, pgettext
 
-from clusterhub.core.units import format_money, format_percent, format_yuan, join_names
+from clusterhub.core.units import (
+    format_money,
+    format_percent,
+    format_quantity,
+    format_yuan,
+    join_names,
+    unit_label,
+)
 
 register = template.Library()
 
@@ -83,6 +90,18 @@ def money(value, unit: str = "万元") -> str:
 def yuan(value) -> str:
     """An amount in 亿元 or 万元 by its size (millions or billions of yuan in English)."""
     return format_yuan(value)
+
+
+@register.filter
+def quantity(value, unit: str = "") -> str:
+    """A count with its unit in the page's language: 80,000 sets / 80,000 套."""
+    return format_quantity(value, unit)
+
+
+@register.filter
+def quantity_unit(unit) -> str:
+    """A quantity unit in the page's language."""
+    return unit_label(unit)
 
 
 @register.filter

@@ -99,13 +99,43 @@ def test_the_compare_page_says_why_a_pair_waits_for_a_person(client, people, ite
     url = reverse("resolution:review", args=[item.pk])
     html = client.get(url).content.decode()
     assert "between the review threshold and the automatic merge threshold" in html
-    # Above the automatic threshold, the names not agreeing is what held it back.
+    # Above the automatic threshold with agreeing names: two registry records are never joined
+    # automatically.
     ReviewItem.objects.filter(pk=item.pk).update(score=0.999)
     html = client.get(url).content.decode()
-    assert "the names do not agree closely enough" in html
+    assert "both records are already in the registry" in html
+    # Names that differ held it back; the page names the other fields that agree.
+    near_names = [
+        {
+            "field": "name",
+            "left": "长春鑫泽机械有限公司",
+            "right": "长春鑫洋机械有限公司",
+            "agree": False,
+        },
+        {"field": "city", "left": "长春", "right": "长春", "agree": True},
+        {"field": "phone", "left": "0431-85551234", "right": "", "agree": None},
+    ]
+    ReviewItem.objects.filter(pk=item.pk).update(comparison=near_names)
+    html = client.get(url).content.decode()
+    assert "the names differ (marked below) and the fields that agree (City)" in html
+    # The one character that differs is marked on each side, the rest is not.
+    assert '长春鑫<mark class="ch-differs">泽</mark>机械有限公司' in html
+    assert '长春鑫<mark class="ch-differs">洋</mark>机械有限公司' in html
+    assert '<mark class="ch-differs">长春</mark>' not in html
     # Two different credit codes: never automatic, whatever the score.
     codes = {"left": "91220101MA0000001X", "right": "91220101MA0000002Y", "agree": False}
     comparison = [{"field": "credit_code", **codes}]
     ReviewItem.objects.filter(pk=item.pk).update(comparison=comparison)
     html = client.get(url).content.decode()
     assert "the codes differ" in html
+
+
+def test_marked_differences_cut_both_values_where_they_differ():
+    from clusterhub.resolution.explain import marked_differences
+
+    left, right = marked_differences("富奥汽车零部件股份有限公司", "富奥汽车零部件有限公司")
+    assert left == [("富奥汽车零部件", False), ("股份", True), ("有限公司", False)]
+    assert right == [("富奥汽车零部件", False), ("有限公司", False)]
+    assert "".join(text for text, _differs in left) == "富奥汽车零部件股份有限公司"
+    assert marked_differences("长春", "长春") == ([("长春", False)], [("长春", False)])
+    assert marked_differences("", "0431-85551234") == ([], [("0431-85551234", False)])

@@ -13,7 +13,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 
 from clusterhub.core.access import get_access
@@ -22,20 +21,8 @@ from clusterhub.enterprises.models import Enterprise
 
 from . import services
 from .choices import ReviewStatus
-from .explain import why_in_review
+from .explain import comparison_rows, why_in_review
 from .models import Merge
-
-FIELD_LABELS = {
-    "name": gettext_lazy("Name"),
-    "short_name": gettext_lazy("Short name"),
-    "name_en": gettext_lazy("English name"),
-    "credit_code": gettext_lazy("Credit code"),
-    "stock_code": gettext_lazy("Stock code"),
-    "city": gettext_lazy("City"),
-    "address": gettext_lazy("Address"),
-    "phone": gettext_lazy("Phone"),
-    "website": gettext_lazy("Website"),
-}
 
 
 def _officer_or_404(user) -> None:
@@ -108,10 +95,7 @@ class ReviewView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         item = self._item(request, pk)
-        rows = [
-            {**row, "label": FIELD_LABELS.get(row["field"], row["field"])}
-            for row in item.comparison
-        ]
+        rows = comparison_rows(item)
         thresholds = _threshold_context()
         held = why_in_review(item, auto_threshold=thresholds["auto_threshold"])
         return render(

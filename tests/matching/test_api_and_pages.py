@@ -203,3 +203,15 @@ def test_match_command(world, make_demand, capsys):
     assert answer["candidates"][0]["enterprise"]["public_id"] == world["best"].public_id
     call_command("match", demand.code, "--user", "faw_buyer")
     assert "长春卡钳制造有限公司" in capsys.readouterr().out
+
+
+def test_the_result_form_preselects_no_result(world, make_demand):
+    demand = make_demand()
+    client = login(world["buyer"])
+    page = client.get(demand.get_absolute_url()).content.decode()
+    form = page[page.index('id="result-form"') :]
+    assert '<option value="" selected>—</option>' in form[: form.index("</select>")]
+    response = client.post(f"/matching/demands/{demand.code}/result/", {"outcome": ""}, follow=True)
+    assert "Choose the result." in response.content.decode()
+    demand.refresh_from_db()
+    assert demand.status == "open"

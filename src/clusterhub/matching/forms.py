@@ -124,7 +124,9 @@ class DemandForm(forms.Form):
 class ResultForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Result"),
+        # No result is preselected: recording one closes the demand, so the buyer picks it.
         choices=[
+            ("", "—"),
             (DemandStatus.AWARDED, DemandStatus.AWARDED.label),
             (DemandStatus.CLOSED, DemandStatus.CLOSED.label),
             (DemandStatus.CANCELLED, DemandStatus.CANCELLED.label),

@@ -146,3 +146,20 @@ def test_chain_map_year_chart_has_every_year_drawn_at_once(client, people, netwo
     assert trend["rates"] == [100.0, 25.0]
     script = response.content.decode().split('A.chart("chart-trend"', 1)[1][:200]
     assert "animation: false" in script
+
+
+def test_the_dependency_explorer_suggests_where_to_start(client, people, network):
+    page = get(client, people["province_viewer"], "dependency", "?region=220000&year=2024")
+    html = page.content.decode()
+    table = html[html.index('id="suggestions"') :]
+    # Ordered by direct customers, then by value sold to them: 沈阳 300 before 长春 100 before 四平 50.
+    order = [table.index(network[k].public_id) for k in ("sy", "cc", "tier2")]
+    assert order == sorted(order)
+    # A company user counts public links only: 长春制动's one public link, nothing else.
+    html = get(client, people["supplier"], "dependency", "?region=220000&year=2024").content
+    html = html.decode()
+    assert network["cc"].public_id in html and network["sy"].public_id not in html
+    # Choosing a supplier nobody depends on offers the same starting points.
+    query = f"?region=220000&year=2024&supplier={network['faw'].public_id}"
+    html = get(client, people["province_viewer"], "dependency", query).content.decode()
+    assert 'id="suggestions"' in html and network["sy"].public_id in html

@@ -445,6 +445,10 @@ class DependencyView(AnalyticsPage):
                 supplier = candidates[0].public_id
         context = {"q": q, "candidates": candidates, "answer": None, "supplier": None}
         if not supplier:
+            if not q:  # nobody in mind yet: start from the suppliers most others buy from
+                context["suggestions"] = services.suppliers_most_depended_on(
+                    user=request.user, year=filters.year
+                )
             return context
         chosen = visible.filter(public_id=supplier).first()
         if chosen is None:
@@ -501,6 +505,10 @@ class DependencyView(AnalyticsPage):
                 "chart_data": chart,
             }
         )
+        if not plants:  # a dead end: offer suppliers whose failure would reach someone
+            context["suggestions"] = services.suppliers_most_depended_on(
+                user=request.user, year=filters.year
+            )
         return context
 
 

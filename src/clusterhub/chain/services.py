@@ -272,6 +272,29 @@ def chain_dependency(
     return redact(answer, user=user)
 
 
+def suppliers_most_depended_on(*, user, year: int | None = None, limit: int = 12) -> list[dict]:
+    """Suppliers with the most direct customers, as starting points for the dependency
+    explorer: counted over the links the user's audience may count, and only those the user
+    may view are named (each row: enterprise, customers, OEM customers, value)."""
+    from decimal import Decimal
+
+    from clusterhub.enterprises.models import Enterprise
+
+    from .analytics import report
+
+    view = _analytics_view(user=user)
+    try:
+        rows = report.most_depended_on(view, year=year, limit=limit)
+    finally:
+        view.close()
+    visible = Enterprise.objects.restrict(user, "view").in_bulk([r["supplier_id"] for r in rows])
+    return [
+        {**row, "enterprise": visible[row["supplier_id"]], "value": Decimal(row["value"])}
+        for row in rows
+        if row["supplier_id"] in visible
+    ]
+
+
 def chain_upstream(
     *, user, enterprise: str, year: int | None = None, region_code: str | None = None
 ) -> dict:

@@ -531,6 +531,30 @@ def _money(value: float) -> str:
     return str(Decimal(repr(round(value, 2))).quantize(CENT))
 
 
+def most_depended_on(view: View, *, year: int | None, limit: int = 12) -> list[dict]:
+    """Suppliers with the most direct customers in the links the audience may count: where a
+    dependency walk is worth starting when the user has no supplier in mind."""
+    params = {"year": year, "limit": limit}
+    return view.cached("most_depended_on", params, lambda: _most_depended_on(view, **params))
+
+
+def _most_depended_on(view: View, year, limit) -> list[dict]:
+    year_sql = f"AND l.year = {int(year)}" if year is not None else ""
+    public = "AND l.public" if view.audience == "public" else ""
+    rows = view.con.sql(
+        "SELECT l.supplier_id, COUNT(DISTINCT l.customer_id) AS customers, "  # noqa: S608
+        "COUNT(DISTINCT l.customer_id) FILTER (WHERE l.to_oem) AS oems, "
+        f"SUM(l.value) AS value FROM {view.snapshot.links_in(view.con)} l "
+        f"WHERE {engine.valid_filter(view.snapshot.table('nodes'))} {public} {year_sql} "
+        "GROUP BY l.supplier_id ORDER BY customers DESC, value DESC, l.supplier_id "
+        f"LIMIT {int(limit)}"
+    ).fetchall()
+    return [
+        {"supplier_id": int(sid), "customers": int(c), "oems": int(o), "value": str(v or 0)}
+        for sid, c, o, v in rows
+    ]
+
+
 def _failing_customers(con, view: View, predicate: str, year) -> np.ndarray:
     year_sql = f"AND l.year = {int(year)}" if year is not None else ""
     public = "AND l.public" if view.audience == "public" else ""

@@ -358,6 +358,7 @@ def search(
         "query": answer.query[:200],
         "state": answer.state,
         "count": answer.count,
+        "count_complete": answer.count_complete,
         "by_type": answer.by_type,
         "page": answer.page,
         "page_size": answer.page_size,

@@ -726,7 +726,15 @@ def name_queries(rng: random.Random, count: int) -> list[dict]:
                 pk__gte=rng.randint(bounds["low"], bounds["high"]), kind__in=["tier1", "tier2"]
             )
             .order_by("pk")
-            .values("name", "short_name", "name_en", "pinyin_initials", "kind", "home_region__path")
+            .values(
+                "id",
+                "name",
+                "short_name",
+                "name_en",
+                "pinyin_initials",
+                "kind",
+                "home_region__path",
+            )
             .first()
         )
         if not e:
@@ -739,6 +747,7 @@ def name_queries(rng: random.Random, count: int) -> list[dict]:
                 "initials": e["pinyin_initials"][:5],
                 "city": city_of(e["home_region__path"]),
                 "kind": e["kind"],
+                "id": e["id"],
             }
         )
     return rows
@@ -910,7 +919,7 @@ def service_search(queries: list[dict], user) -> dict:
     out = {}
     for kind in ("chinese", "short", "english", "initials"):
         for facets in (True, False):
-            times, cpu, found = [], [], 0
+            times, cpu, found, itself, complete = [], [], 0, 0, 0
             for q in queries:
                 search(user=user, query=q[kind], facets=facets)  # warm
                 t0, c0 = time.perf_counter(), time.process_time()
@@ -918,10 +927,16 @@ def service_search(queries: list[dict], user) -> dict:
                 times.append((time.perf_counter() - t0) * 1000)
                 cpu.append((time.process_time() - c0) * 1000)
                 found += bool(answer.hits)
+                # The enterprise the query was made from is on the page (initials are shared
+                # by many names, so for them this is not expected).
+                itself += q.get("id") in {h.object_id for h in answer.hits}
+                complete += answer.count_complete
             out[kind if facets else f"{kind}_hits_only"] = {
                 **summary(times),
                 "cpu": summary(cpu),
                 "answered": round(found / max(1, len(queries)), 3),
+                "source_on_page": round(itself / max(1, len(queries)), 3),
+                "count_complete": round(complete / max(1, len(queries)), 3),
             }
     # The engine part of the same service (query building and the tantivy search with the access
     # filter and the count), without the facets and the database read-back.
@@ -1045,12 +1060,23 @@ def bench_user():
 
 
 def http_benchmark(
-    queries: list[dict], user, *, rate: int, seconds: int, workers: int, facets: bool
+    queries: list[dict],
+    user,
+    *,
+    rate: int,
+    seconds: int,
+    workers: int,
+    facets: bool,
+    worker_class: str = "gthread",
+    connections: int = 16,
 ) -> dict:
     """GET /api/matching/search at `rate` requests a second for `seconds`, open loop (each
-    request is sent at its due time whatever the earlier ones do; its latency counts from that
-    due time, so a server that falls behind shows it), against gunicorn with `workers` sync
-    workers. The client is one asyncio thread on the same machine (and cores) as the server."""
+    request is due at its time whatever the earlier ones do; its latency counts from that due
+    time, so a server that falls behind shows it), against gunicorn with `workers` workers.
+    The client is one asyncio thread on the same machine (and cores) as the server; with the
+    gthread workers it keeps `connections` connections open (HTTP/1.1 keep-alive, as a browser or
+    a proxy in front does) and a request waits for a free one, from its due time; with sync
+    workers each request opens its own. Its CPU is measured and reported: it shares the cores."""
     import asyncio
     import socket
     import urllib.parse
@@ -1059,52 +1085,85 @@ def http_benchmark(
 
     _token, raw = ApiToken.issue(user=user, name="bench")
     port = _free_port()
+    keep_alive = worker_class == "gthread"
+    command = [
+        *(sys.executable, "-m", "gunicorn", "clusterhub.wsgi:application"),
+        *("--workers", str(workers), "--bind", f"127.0.0.1:{port}"),
+        *("--backlog", "2048", "--log-level", "warning", "--worker-class", worker_class),
+    ]
+    if keep_alive:
+        command += ["--threads", "4", "--keep-alive", "30"]
     server = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "gunicorn", "clusterhub.wsgi:application"),
-            *("--workers", str(workers), "--bind", f"127.0.0.1:{port}"),
-            *("--backlog", "2048", "--log-level", "warning"),
-        ],
-        env=dict(os.environ),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        command, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     paths = [
         "/api/matching/search?"
         + urllib.parse.urlencode({"q": q["short"], "facets": "true" if facets else "false"})
         for q in queries
     ]
+    connection_header = "keep-alive" if keep_alive else "close"
     requests = [
         (
             f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {raw}\r\n"
-            "Connection: close\r\n\r\n"
+            f"Connection: {connection_header}\r\n\r\n"
         ).encode()
         for path in paths
     ]
 
-    async def get(request: bytes) -> bool:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    async def exchange(reader, writer, request: bytes) -> bool:
         writer.write(request)
-        response = await reader.read()  # the server closes after the answer
-        writer.close()
-        return response.startswith(b"HTTP/1.1 200")
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = 0
+        for line in head.split(b"\r\n"):
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":", 1)[1])
+        if length:
+            await reader.readexactly(length)
+        return head.startswith(b"HTTP/1.1 200")
+
+    async def get_closing(request: bytes) -> bool:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            return await exchange(reader, writer, request)
+        finally:
+            writer.close()
+
+    pool: asyncio.Queue | None = None
+    server_cpu = [0.0]  # the workers' CPU once warm
+
+    async def get_kept(request: bytes) -> bool:
+        reader, writer = await pool.get()
+        try:
+            ok = await exchange(reader, writer, request)
+        except (OSError, asyncio.IncompleteReadError):
+            writer.close()
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            ok = False
+        pool.put_nowait((reader, writer))
+        return ok
 
     async def fire(i: int, due: float, latencies: list, errors: list) -> None:
+        get = get_kept if keep_alive else get_closing
         try:
             ok = await asyncio.wait_for(get(requests[i % len(requests)]), 30)
-        except (OSError, TimeoutError):
+        except (OSError, TimeoutError, asyncio.IncompleteReadError):
             ok = False
         if ok:
             latencies.append((time.perf_counter() - due) * 1000)
         else:
             errors.append(i)
 
-    async def warm() -> None:
-        for request in requests[:50]:  # both workers open the index and answer once
-            await get(request)
-
-    async def drive() -> tuple[list, list, float]:
+    async def drive() -> tuple[list, list, float, float]:
+        nonlocal pool
+        if keep_alive:
+            pool = asyncio.Queue()
+            for _ in range(connections):
+                pool.put_nowait(await asyncio.open_connection("127.0.0.1", port))
+        for n in range(50):  # both workers open the index and answer once
+            await fire(n, time.perf_counter(), [], [])
+        server_cpu[0] = _children_cpu(server.pid)
         latencies, errors, tasks = [], [], []
+        client_cpu = time.process_time()
         start = time.perf_counter()
         for i in range(rate * seconds):
             due = start + i / rate
@@ -1113,7 +1172,12 @@ def http_benchmark(
                 await asyncio.sleep(delay)
             tasks.append(asyncio.create_task(fire(i, due, latencies, errors)))
         await asyncio.gather(*tasks)
-        return latencies, errors, time.perf_counter() - start
+        elapsed = time.perf_counter() - start
+        client_cpu = time.process_time() - client_cpu
+        if keep_alive:
+            while not pool.empty():
+                pool.get_nowait()[1].close()
+        return latencies, errors, elapsed, client_cpu
 
     try:
         for _ in range(300):
@@ -1122,19 +1186,21 @@ def http_benchmark(
                 break
             except OSError:
                 time.sleep(0.2)
-        asyncio.run(warm())
-        cpu_before = _children_cpu(server.pid)
-        latencies, errors, elapsed = asyncio.run(drive())
-        cpu = _children_cpu(server.pid) - cpu_before
+        latencies, errors, elapsed, client_cpu = asyncio.run(drive())
+        cpu = _children_cpu(server.pid) - server_cpu[0]
+        served = max(1, len(latencies))
         return {
-            "server": f"gunicorn {workers} sync workers",
+            "server": f"gunicorn {workers} {worker_class} workers"
+            + (f", 4 threads, {connections} kept-alive connections" if keep_alive else ""),
             "facets": facets,
             "rate": rate,
             "seconds": seconds,
             "achieved_rate": round(len(latencies) / elapsed, 1),
             "errors": len(errors),
             **summary(latencies),
-            "server_cpu_ms_per_request": round(cpu * 1000 / max(1, len(latencies)), 2),
+            "server_cpu_ms_per_request": round(cpu * 1000 / served, 2),
+            "client_cpu_ms_per_request": round(client_cpu * 1000 / served, 2),
+            "client_cpu_share_of_a_core": round(client_cpu / elapsed, 3),
             "load": load(),
         }
     finally:
@@ -1225,14 +1291,22 @@ def run(args) -> dict:
     if with_pg and not (args.reuse and args.skip_index):
         report["postgresql_fts_build"] = build_pg_fts()
     queries = name_queries(rng, args.queries)
-    report["engines"] = engine_comparison(queries, with_pg=with_pg)
+    if not args.only_search:
+        report["engines"] = engine_comparison(queries, with_pg=with_pg)
     user = bench_user()
     report["search_service"] = service_search(queries[: max(50, args.queries // 5)], user)
-    report["ranking"] = ranking_benchmark(planted[: args.demands], user)
+    if not args.only_search:
+        report["ranking"] = ranking_benchmark(planted[: args.demands], user)
     if args.http:
         report["http"] = {
             f"{name}_{rate}": http_benchmark(
-                queries, user, rate=rate, seconds=args.seconds, workers=args.workers, facets=facets
+                queries,
+                user,
+                rate=rate,
+                seconds=args.seconds,
+                workers=args.workers,
+                facets=facets,
+                worker_class=args.worker_class,
             )
             for rate in args.rate
             for name, facets in (("hits_only", False), ("with_facets", True))
@@ -1259,6 +1333,17 @@ def main(argv=None) -> None:
     )
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2 cores)")
+    parser.add_argument(
+        "--worker-class",
+        default="gthread",
+        choices=["gthread", "sync"],
+        help="gunicorn workers: gthread with keep-alive (default), or sync (a connection each)",
+    )
+    parser.add_argument(
+        "--only-search",
+        action="store_true",
+        help="With --reuse --skip-index: the search service and HTTP only (no engines, ranking)",
+    )
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
     setup_django(args.database, fresh=not args.reuse)

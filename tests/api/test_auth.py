@@ -74,7 +74,9 @@ def test_token_that_has_not_expired_yet_works(people):
     assert token_client(people["supplier"], expires=future).get("/api/me").status_code == 200
 
 
-def test_last_used_is_written_at_most_once_a_minute(people):
+def test_last_used_is_written_at_most_once_a_minute(people, monkeypatch):
+    from clusterhub.core import api_auth
+
     token, raw = ApiToken.issue(user=people["supplier"], name="t")
     client = bearer(raw)
     client.get("/api/me")
@@ -84,10 +86,11 @@ def test_last_used_is_written_at_most_once_a_minute(people):
     client.get("/api/me")
     token.refresh_from_db()
     assert token.last_used == first  # within the minute: no write
-    ApiToken.objects.filter(pk=token.pk).update(last_used=first - datetime.timedelta(minutes=2))
+    later = first + datetime.timedelta(minutes=2)
+    monkeypatch.setattr(api_auth.timezone, "now", lambda: later)
     client.get("/api/me")
     token.refresh_from_db()
-    assert token.last_used > first - datetime.timedelta(minutes=2)
+    assert token.last_used == later
     # Using a token is not a change to it.
     assert not ObjectChange.objects.filter(object_repr__startswith="t (", action="update").exists()
 
@@ -125,3 +128,72 @@ def test_token_writes_need_no_csrf_and_log_the_token_user(people, jilin):
     assert change.source == ChangeSource.API
     assert change.user == people["changchun_officer"]
     assert change.user_name == "changchun_officer"
+
+
+def test_a_known_token_costs_no_token_or_membership_query(people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = token_client(people["siping_officer"])
+    assert client.get("/api/me").status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/api/me")
+    assert again.json()["scope"]["regions"] == {"220300": "officer"}
+    sql = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "accounts_apitoken" not in sql
+    # The endpoint's own query of the memberships it lists; none to authenticate.
+    assert len(queries.captured_queries) == 1
+
+
+@pytest.mark.parametrize("change", ["revoke", "delete", "user_inactive", "expires"])
+def test_a_revoked_token_stops_working_at_once(people, change):
+    user = people["changchun_officer"]
+    token, raw = ApiToken.issue(user=user, name="t")
+    client = bearer(raw)
+    assert client.get("/api/me").status_code == 200  # now remembered
+    if change == "revoke":
+        token.is_active = False
+        token.save()
+    elif change == "delete":
+        token.delete()
+    elif change == "user_inactive":
+        user.is_active = False
+        user.save()
+    else:
+        token.expires = timezone.now() - datetime.timedelta(seconds=1)
+        token.save()
+    assert client.get("/api/me").status_code == 401
+
+
+def test_a_removed_membership_stops_giving_reach_at_once(people):
+    from clusterhub.accounts.models import Membership
+
+    client = token_client(people["siping_officer"])
+    assert client.get("/api/me").json()["scope"]["regions"] == {"220300": "officer"}
+    Membership.objects.get(user=people["siping_officer"]).delete()
+    assert client.get("/api/me").json()["scope"]["regions"] == {}
+
+
+def test_other_processes_changes_are_seen_through_the_stamp_or_within_seconds(people, monkeypatch):
+    """A change made in another worker process clears this one's cache through the stamp file it
+    touches; a write that sends no signal at all is seen once CACHE_SECONDS have passed."""
+    import time
+
+    from clusterhub.core import api_auth
+
+    token, raw = ApiToken.issue(user=people["supplier"], name="t")
+    client = bearer(raw)
+    assert client.get("/api/me").status_code == 200
+    # No signal: this process does not know yet (the token is remembered).
+    ApiToken.objects.filter(pk=token.pk).update(is_active=False)
+    assert client.get("/api/me").status_code == 200
+    # Another process saved a token, user or membership: it touched the stamp.
+    api_auth._touch_stamp()
+    assert client.get("/api/me").status_code == 401
+
+    ApiToken.objects.filter(pk=token.pk).update(is_active=True)
+    assert client.get("/api/me").status_code == 200
+    ApiToken.objects.filter(pk=token.pk).update(is_active=False)
+    later = time.monotonic() + api_auth.CACHE_SECONDS
+    monkeypatch.setattr(api_auth.time, "monotonic", lambda: later)
+    assert client.get("/api/me").status_code == 401

@@ -120,6 +120,12 @@ def test_search_api(world, people):
     assert lean["count"] == answer["count"] and lean["facets"] == {} and lean["by_type"] == {}
     empty = api.get("/api/matching/search", {"q": "？？？"}).json()
     assert empty["state"] == "empty" and empty["hits"] == [] and empty["notes"]
+    # The endpoint writes its JSON itself: it must still be what the schema promises, exactly.
+    from clusterhub.matching.schemas import SearchOut
+
+    for body in (answer, lean, empty):
+        assert SearchOut.model_validate(body).model_dump(mode="json") == body
+    assert lean["count_complete"] is True
     long = api.get("/api/matching/search", {"q": "卡钳" * 5000})
     assert long.status_code == 200 and long.json()["notes"]
     assert api.get("/api/matching/search", {"q": "卡钳", "page_size": 500}).status_code == 422

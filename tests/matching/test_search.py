@@ -225,3 +225,30 @@ def test_events_are_searched(world, people, jilin):
     assert [h.obj for h in found.hits] == [event]
     assert search(user=people["supplier"], query="promotion conference").hits[0].obj == event
     assert search(user=people["supplier"], query="cc-2021-1019").hits[0].obj == event
+
+
+def test_without_facets_typos_are_still_found(world, people):
+    user = people["changchun_viewer"]
+    assert "长春卡钳制造有限公司" in titles(user, "长春卡箝制造", facets=False)
+    assert titles(user, "Changchun Calliper Manufacturing", facets=False)[:1] == [
+        "长春卡钳制造有限公司"
+    ]
+    assert titles(user, "cckq", facets=False)[:1] == ["长春卡钳制造有限公司"]
+
+
+def test_without_facets_a_strict_step_that_fills_the_page_counts_at_least(world, people):
+    """Strictly first: when every bigram finds a page, the search stops there and says that its
+    count is a lower bound; when it must go on to the tolerant step, the count is complete."""
+    user = people["province_admin"]
+    for brand in ("甲", "乙", "丙"):
+        EnterpriseFactory(name=f"松原{brand}液压悬架有限公司")
+    EnterpriseFactory(name="松原丁液压悬挂有限公司")  # 悬挂: one bigram of 液压悬架 missing
+    cut = search(user=user, query="液压悬架", facets=False, page_size=2)
+    assert len(cut.hits) == 2 and cut.count == 3 and not cut.count_complete
+    whole = search(user=user, query="液压悬架", facets=False, page_size=20)
+    assert whole.count_complete and whole.count == 4
+    assert [h.obj.name for h in whole.hits][-1] == "松原丁液压悬挂有限公司"
+    # The same answer as with the facets (the fully tolerant query), page and count.
+    faceted = search(user=user, query="液压悬架", page_size=20)
+    assert [h.obj for h in faceted.hits] == [h.obj for h in whole.hits]
+    assert faceted.count == whole.count

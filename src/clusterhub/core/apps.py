@@ -8,3 +8,6 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from . import changelog  # noqa: F401  (connects the change-log signal handlers)
+        from .api_auth import connect_signals
+
+        connect_signals()  # a changed token, user or membership is forgotten by the API's cache

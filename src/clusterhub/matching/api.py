@@ -3,7 +3,10 @@ the API. Every read goes through restrict(user, "view"): an invited-only demand 
 for anyone but its buyer and the suppliers invited to it (404), and search never returns it.
 """
 
+import json
+
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -354,10 +357,11 @@ def search(
         page_size=page_size,
         facets=facets,
     )
-    return {
+    body = {
         "query": answer.query[:200],
         "state": answer.state,
         "count": answer.count,
+        "count_complete": answer.count_complete,
         "by_type": answer.by_type,
         "page": answer.page,
         "page_size": answer.page_size,
@@ -378,3 +382,10 @@ def search(
             for h in answer.hits
         ],
     }
+    # Written out as it is built (plain str, int, float, bool, lists and dicts in SearchOut's
+    # shape, which a test checks): ninja's validation of the response against SearchOut cost
+    # ~0.8 ms a call, a quarter of a search box's request.
+    return HttpResponse(
+        json.dumps(body, ensure_ascii=False, cls=DjangoJSONEncoder),
+        content_type="application/json; charset=utf-8",
+    )

@@ -313,6 +313,11 @@ class SearchOut(Schema):
     query: str
     state: Literal["ok", "empty", "index_building"]
     count: int
+    count_complete: bool = Field(
+        True,
+        description="False when `facets=false` stopped at a strict step that filled the page: "
+        "`count` is then at least the number of matches (more names match with typos).",
+    )
     by_type: dict[str, int]
     page: int
     page_size: int

@@ -247,24 +247,32 @@ def visible(queryset, user):
 
 def visible_links(user):
     """Supply links the user may view, and the purchases of the user's own companies (and of
-    their subsidiaries): a buyer knows what it bought, whatever the link's confidentiality."""
+    their subsidiaries): a buyer knows what it bought, whatever the link's confidentiality.
+
+    One condition on each link (the access rule OR a purchase of the user's companies), not a
+    union of two subqueries over every link; the companies are a subquery, not a list of ids, so
+    the SQL depends on the user's access only (the scoring compiles it once per access)."""
     from django.db.models import Q
 
+    from clusterhub.accounts.models import Organisation
     from clusterhub.chain.models import SupplyLink
     from clusterhub.core.access import get_access
 
-    from .models import enterprise_ids_of
-
     if user is None:
         return SupplyLink.objects.all()
-    own = enterprise_ids_of(get_access(user).organisation_ids())
-    if not own:
+    access = get_access(user)
+    organisations = access.organisation_ids()
+    if not access.is_authenticated or not organisations:
         return SupplyLink.objects.restrict(user, "view")
-    mine = SupplyLink.objects.filter(Q(customer_id__in=own) | Q(customer__group_id__in=own))
-    return SupplyLink.objects.filter(
-        Q(pk__in=SupplyLink.objects.restrict(user, "view").values("pk"))
-        | Q(pk__in=mine.values("pk"))
+    rule = SupplyLink.access_policy.visibility(access, SupplyLink)
+    if rule is None:
+        return SupplyLink.objects.all()
+    own = (
+        Organisation.objects.filter(pk__in=sorted(organisations), enterprise__isnull=False)
+        .order_by()
+        .values("enterprise_id")
     )
+    return SupplyLink.objects.filter(rule | Q(customer_id__in=own) | Q(customer__group_id__in=own))
 
 
 def _node_name(node) -> str:
@@ -408,21 +416,35 @@ def candidate_sites(
 # Scoring from the database
 
 
+# What the scoring and the reasons read of a candidate site, its enterprise and its region: one
+# row a site, the scoring reads it as it is and the shown candidates become model objects.
+SITE_COLUMNS = (
+    "pk",
+    "enterprise_id",
+    "region_id",
+    "name",
+    "name_en",
+    "longitude",
+    "latitude",
+    "datum",
+    "capacity",
+    "capacity_unit",
+    "enterprise__public_id",
+    "enterprise__name",
+    "enterprise__name_en",
+    "enterprise__kind",
+    "enterprise__size",
+    "enterprise__employees",
+    "region__code",
+    "region__name",
+    "region__name_en",
+    "region__path",
+)
+
+
 class SiteRow:
     """What the scoring reads of a candidate site (a plain row: cheaper than three models)."""
 
-    FIELDS = (
-        "pk",
-        "enterprise_id",
-        "longitude",
-        "latitude",
-        "datum",
-        "capacity",
-        "capacity_unit",
-        "region__path",
-        "enterprise__size",
-        "enterprise__name",
-    )
     __slots__ = (
         "capacity",
         "capacity_unit",
@@ -434,16 +456,67 @@ class SiteRow:
         "longitude",
         "pk",
         "region_path",
+        "row",
     )
 
-    def __init__(self, **row):
-        self.pk = row["pk"]
-        self.enterprise_id = row["enterprise_id"]
-        self.longitude, self.latitude, self.datum = row["longitude"], row["latitude"], row["datum"]
-        self.capacity, self.capacity_unit = row["capacity"], row["capacity_unit"]
-        self.region_path = row["region__path"] or ""
-        self.enterprise_size = row["enterprise__size"]
-        self.enterprise_name = row["enterprise__name"]
+    def __init__(self, row: tuple):
+        (self.pk, self.enterprise_id, _region, _name, _name_en) = row[:5]
+        self.longitude, self.latitude, self.datum = row[5], row[6], row[7]
+        self.capacity, self.capacity_unit = row[8], row[9]
+        self.enterprise_name, self.enterprise_size = row[11], row[14]
+        self.region_path = row[19] or ""
+        self.row = row
+
+    def instance(self, alias: str):
+        """The Site model object with its enterprise and region, as select_related() builds
+        them (only these columns loaded; the others load on access)."""
+        from clusterhub.enterprises.models import Enterprise, Site
+        from clusterhub.geo.models import Region
+
+        r = self.row
+        site = _from_db(
+            Site,
+            alias,
+            {
+                "id": r[0],
+                "enterprise_id": r[1],
+                "region_id": r[2],
+                "name": r[3],
+                "name_en": r[4],
+                "longitude": r[5],
+                "latitude": r[6],
+                "datum": r[7],
+                "capacity": r[8],
+                "capacity_unit": r[9],
+            },
+        )
+        enterprise = _from_db(
+            Enterprise,
+            alias,
+            {
+                "id": r[1],
+                "public_id": r[10],
+                "name": r[11],
+                "name_en": r[12],
+                "kind": r[13],
+                "size": r[14],
+                "employees": r[15],
+            },
+        )
+        site._state.fields_cache["enterprise"] = enterprise
+        if r[2] is not None:
+            region = _from_db(
+                Region,
+                alias,
+                {"id": r[2], "code": r[16], "name": r[17], "name_en": r[18], "path": r[19]},
+            )
+            site._state.fields_cache["region"] = region
+        return site
+
+
+def _from_db(model, alias: str, values: dict):
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(alias, names, [values[n] for n in names])
 
 
 class CapabilityRow:
@@ -472,29 +545,177 @@ class CertificateRow:
         )
 
 
-# What the candidate's reasons read of a site, its enterprise and region.
-SITE_FIELDS = (
-    "pk",
-    "name",
-    "name_en",
-    "enterprise_id",
-    "region_id",
-    "longitude",
-    "latitude",
-    "datum",
-    "capacity",
-    "capacity_unit",
-    "enterprise__public_id",
-    "enterprise__name",
-    "enterprise__name_en",
-    "enterprise__kind",
-    "enterprise__size",
-    "enterprise__employees",
-    "region__code",
-    "region__name",
-    "region__name_en",
-    "region__path",
-)
+# ---------------------------------------------------------------------------------------------
+# The scoring's queries, compiled once
+#
+# Building and compiling the ORM queries of a ranking (the access rule on sites, enterprises and
+# supply links, and IN lists of 200 ids) cost more than running them. Each query is compiled
+# once per shape (the user's access, the demand's nodes, standards and years: the SQL depends
+# on nothing else) with stand-ins for the candidates' site ids and the buyer, and run with the
+# real values in their places; the same text each time also lets the driver reuse its parse.
+
+_SLOT = -(10**15)  # no real id is negative
+SITE_SLOTS = tuple(range(_SLOT, _SLOT + 200))
+BUYER_SLOT = _SLOT - 1
+NO_ID = -1
+
+
+class Compiled:
+    """One query's SQL with the positions of its stand-ins, and the ORM's value converters."""
+
+    def __init__(self, queryset):
+        from django.core.exceptions import EmptyResultSet
+
+        compiler = queryset.query.get_compiler(using=queryset.db)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:  # restrict() gave none(): nothing is visible
+            self.sql, self.params, self.slots, self.converters = None, [], [], {}
+            return
+        self.sql, self.params = sql, list(params)
+        slot_index = {v: i for i, v in enumerate(SITE_SLOTS)}
+        # (position in params, index into the site ids, or None for the buyer)
+        self.slots = [
+            (n, None if v == BUYER_SLOT else slot_index[v])
+            for n, v in enumerate(self.params)
+            if type(v) is int and (v == BUYER_SLOT or v in slot_index)
+        ]
+        fields = [column[0] for column in compiler.select[: compiler.col_count]]
+        self.converters = compiler.get_converters(fields)
+
+    def rows(self, alias: str, site_ids: list[int], buyer_id: int | None = None) -> list[tuple]:
+        from django.db import connections
+
+        if self.sql is None:
+            return []
+        params = self.params[:]
+        for position, index in self.slots:
+            if index is None:
+                params[position] = buyer_id if buyer_id is not None else NO_ID
+            else:
+                params[position] = site_ids[index] if index < len(site_ids) else NO_ID
+        connection = connections[alias]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+        if not self.converters:
+            return rows
+        converted = []
+        for row in rows:
+            row = list(row)
+            for position, (converters, expression) in self.converters.items():
+                value = row[position]
+                for converter in converters:
+                    value = converter(value, expression, connection)
+                row[position] = value
+            converted.append(tuple(row))
+        return converted
+
+
+_compiled: dict[tuple, Compiled] = {}
+
+
+def compiled(key: tuple, build) -> Compiled:
+    statement = _compiled.get(key)
+    if statement is None:
+        if len(_compiled) > 2000:
+            _compiled.clear()
+        statement = _compiled[key] = Compiled(build())
+    return statement
+
+
+def _access_key(user):
+    from clusterhub.core.access import get_access
+
+    return None if user is None else get_access(user)
+
+
+def _sites_query(user):
+    """Candidate sites the user may view (and whose enterprise the user may view), not the
+    buyer's."""
+    from clusterhub.enterprises.models import Enterprise, Site
+
+    rows = (
+        visible(Site.objects.all(), user)
+        .filter(pk__in=SITE_SLOTS)
+        .exclude(enterprise_id=BUYER_SLOT)
+        .order_by()
+    )
+    if user is not None:
+        # The enterprise must be visible too (a confidential company's site in your region
+        # does not name the company): in the same query, over the candidates' enterprises
+        # only (the subquery starts from the site ids, not from every enterprise).
+        rows = rows.filter(
+            enterprise_id__in=Enterprise.objects.restrict(user, "view")
+            .filter(sites__pk__in=SITE_SLOTS)
+            .order_by()
+            .values("pk")
+        )
+    return rows.values_list(*SITE_COLUMNS)
+
+
+def _candidates_enterprises():
+    from clusterhub.enterprises.models import Site
+
+    return Site._base_manager.filter(pk__in=SITE_SLOTS).order_by().values("enterprise_id")
+
+
+def _capabilities_query(node_ids):
+    from clusterhub.enterprises.models import Capability
+
+    return (
+        Capability.objects.filter(site_id__in=SITE_SLOTS, chain_node_id__in=node_ids)
+        .order_by()
+        .values_list(*CapabilityRow.FIELDS)
+    )
+
+
+def _certificates_query(standards):
+    from clusterhub.enterprises.models import Certification
+
+    return (
+        Certification.objects.filter(
+            enterprise_id__in=_candidates_enterprises(), standard__in=standards
+        )
+        .order_by()
+        .values_list(*CertificateRow.FIELDS)
+    )
+
+
+SUPPLY_FIELDS = ("supplier_id", "value", "oems", "years", "first", "last")
+
+
+def _oems_query():
+    from clusterhub.enterprises.models import Enterprise
+
+    return Enterprise._base_manager.filter(kind="oem").order_by("pk").values_list("pk")
+
+
+def _supply_query(user, exact_node_ids, first_year, oems):
+    """Past supply of the part to OEMs by the candidates' enterprises, per supplier. The OEMs
+    by id, not by a join on their kind or a subquery: the planner takes "kind = oem" for one
+    row and walks every OEM's purchases (7 ms at a million enterprises) instead of the
+    candidates' few supplies through the supplier index."""
+    return (
+        visible_links(user)
+        .filter(
+            supplier_id__in=_candidates_enterprises(),
+            chain_node_id__in=exact_node_ids,
+            customer_id__in=oems,
+            annual_value__isnull=False,
+            year__gte=first_year,
+        )
+        .order_by()
+        .values("supplier_id")
+        .annotate(
+            value=Sum("annual_value"),
+            oems=Count("customer_id", distinct=True),
+            years=Count("year", distinct=True),
+            first=Min("year"),
+            last=Max("year"),
+        )
+        .values_list(*SUPPLY_FIELDS)
+    )
 
 
 class Scorer:
@@ -519,51 +740,51 @@ class Scorer:
     ) -> list[Candidate]:
         """The enterprises of these sites that pass the hard filters, best first, each with its
         best site; only the first `explain` (all by default) are returned, with their reasons."""
-        from clusterhub.enterprises.models import Capability, Certification, Site
+        from django.db import router
+
+        from clusterhub.enterprises.models import Site
 
         if not site_ids:
             return []
-        # Plain rows for scoring every candidate; model objects only for the ones shown.
-        rows = (
-            visible(Site.objects.all(), self.user)
-            .filter(pk__in=site_ids)
-            .exclude(enterprise_id=self.demand.buyer_id)
-            .order_by()
+        alias = router.db_for_read(Site)
+        access = _access_key(self.user)
+        user = self.user
+        nodes = tuple(sorted(self.hood.relation))
+        exact = tuple(sorted(i for i, m in self.hood.relation.items() if m == NodeMatch.EXACT))
+        latest = latest_link_year()
+        sites_q = compiled(("sites", alias, access), lambda: _sites_query(user))
+        caps_q = compiled(("capabilities", alias, nodes), lambda: _capabilities_query(nodes))
+        certs_q = (
+            compiled(
+                ("certificates", alias, tuple(self.required)),
+                lambda: _certificates_query(self.required),
+            )
+            if self.required
+            else None
         )
-        if self.user is not None:
-            # The enterprise must be visible too (a confidential company's site in your region
-            # does not name the company): in the same query, over the candidates' enterprises
-            # only (the subquery starts from the site ids, not from every enterprise).
-            from clusterhub.enterprises.models import Enterprise
-
-            rows = rows.filter(
-                enterprise_id__in=Enterprise.objects.restrict(self.user, "view")
-                .filter(sites__pk__in=site_ids)
-                .order_by()
-                .values("pk")
+        supply_q = None
+        if latest is not None:
+            oems = tuple(r[0] for r in compiled(("oems", alias), _oems_query).rows(alias, []))
+            supply_q = compiled(
+                ("supply", alias, access, exact, latest, oems),
+                lambda: _supply_query(user, exact, latest - SUPPLY_YEARS + 1, oems),
             )
-        sites = [SiteRow(**row) for row in rows.values(*SiteRow.FIELDS)]
+        sites: list[SiteRow] = []
         capabilities = defaultdict(list)
-        for row in (
-            Capability.objects.filter(
-                site_id__in=[s.pk for s in sites], chain_node_id__in=list(self.hood.relation)
-            )
-            .order_by()
-            .values_list(*CapabilityRow.FIELDS)
-        ):
-            capabilities[row[0]].append(CapabilityRow(*row))
         certificates = defaultdict(list)
-        if self.required:
-            for row in (
-                Certification.objects.filter(
-                    enterprise_id__in={s.enterprise_id for s in sites},
-                    standard__in=self.required,
-                )
-                .order_by()
-                .values_list(*CertificateRow.FIELDS)
-            ):
-                certificates[row[0]].append(CertificateRow(*row))
-        supply = self._past_supply({s.enterprise_id for s in sites})
+        supply: dict[int, dict] = {}
+        ids = list(dict.fromkeys(site_ids))
+        for start in range(0, len(ids), len(SITE_SLOTS)):
+            chunk = ids[start : start + len(SITE_SLOTS)]
+            sites += [SiteRow(row) for row in sites_q.rows(alias, chunk, self.demand.buyer_id)]
+            for row in caps_q.rows(alias, chunk):
+                capabilities[row[0]].append(CapabilityRow(*row))
+            if certs_q is not None:
+                for row in certs_q.rows(alias, chunk):
+                    certificates[row[0]].append(CertificateRow(*row))
+            if supply_q is not None:
+                for row in supply_q.rows(alias, chunk):
+                    supply[row[0]] = dict(zip(SUPPLY_FIELDS, row, strict=True))
         province = province_path(self.demand)
         candidates = []
         for site in sites:
@@ -591,15 +812,9 @@ class Scorer:
                 best[entry[1].enterprise_id] = entry
         ordered = sorted(best.values(), key=lambda e: (-e[0], e[1].enterprise_name))
         shown = ordered[: explain if explain is not None else len(ordered)]
-        objects = (
-            Site.objects.filter(pk__in=[e[1].pk for e in shown])
-            .select_related("enterprise", "region")
-            .only(*SITE_FIELDS)
-            .in_bulk()
-        )
         ranked = []
         for position, (_score, row, caps, certs, distance, points) in enumerate(shown, start=1):
-            candidate = self._candidate(objects[row.pk], caps, certs, distance, supply, points)
+            candidate = self._candidate(row.instance(alias), caps, certs, distance, supply, points)
             candidate.rank = position
             ranked.append(candidate)
         return ranked
@@ -632,38 +847,6 @@ class Scorer:
         return True
 
     # Factors --------------------------------------------------------------------------------
-
-    def _past_supply(self, enterprise_ids) -> dict[int, dict]:
-
-        exact = [i for i, m in self.hood.relation.items() if m == NodeMatch.EXACT]
-        from clusterhub.enterprises.models import Enterprise
-
-        # The OEMs by id, not by a join on their kind: the planner takes "kind = oem" for one
-        # row and walks every OEM's purchases (7 ms at a million enterprises) instead of the
-        # candidates' few supplies through the supplier index.
-        oems = list(Enterprise._base_manager.filter(kind="oem").values_list("pk", flat=True))
-        links = visible_links(self.user).filter(
-            supplier_id__in=enterprise_ids,
-            chain_node_id__in=exact,
-            customer_id__in=oems,
-            annual_value__isnull=False,
-        )
-        latest = latest_link_year()
-        if latest is None:
-            return {}
-        first = latest - SUPPLY_YEARS + 1
-        rows = (
-            links.filter(year__gte=first)
-            .values("supplier_id")
-            .annotate(
-                value=Sum("annual_value"),
-                oems=Count("customer_id", distinct=True),
-                years=Count("year", distinct=True),
-                first=Min("year"),
-                last=Max("year"),
-            )
-        )
-        return {r["supplier_id"]: r for r in rows}
 
     def _match(self, caps):
         """The closest relation among the site's capabilities, and that capability."""

@@ -1225,11 +1225,13 @@ def run(args) -> dict:
     if with_pg and not (args.reuse and args.skip_index):
         report["postgresql_fts_build"] = build_pg_fts()
     queries = name_queries(rng, args.queries)
-    report["engines"] = engine_comparison(queries, with_pg=with_pg)
     user = bench_user()
-    report["search_service"] = service_search(queries[: max(50, args.queries // 5)], user)
-    report["ranking"] = ranking_benchmark(planted[: args.demands], user)
-    if args.http:
+    if args.only in (None, "search"):
+        report["engines"] = engine_comparison(queries, with_pg=with_pg)
+        report["search_service"] = service_search(queries[: max(50, args.queries // 5)], user)
+    if args.only in (None, "ranking"):
+        report["ranking"] = ranking_benchmark(planted[: args.demands], user)
+    if args.http and args.only in (None, "search"):
         report["http"] = {
             f"{name}_{rate}": http_benchmark(
                 queries, user, rate=rate, seconds=args.seconds, workers=args.workers, facets=facets
@@ -1259,6 +1261,11 @@ def main(argv=None) -> None:
     )
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2 cores)")
+    parser.add_argument(
+        "--only",
+        choices=["search", "ranking"],
+        help="Measure only the name search (engines, service, HTTP) or only the ranking.",
+    )
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
     setup_django(args.database, fresh=not args.reuse)

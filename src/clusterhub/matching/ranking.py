@@ -582,8 +582,10 @@ SLOTS = {
     "sites": tuple(range(_SLOT, _SLOT + 200)),
     "enterprises": tuple(range(_SLOT + 1000, _SLOT + 1200)),
     "buyer": (_SLOT + 2000,),
+    "nodes": tuple(range(_SLOT + 3000, _SLOT + 3032)),
 }
 SITE_SLOTS, ENTERPRISE_SLOTS, (BUYER_SLOT,) = SLOTS["sites"], SLOTS["enterprises"], SLOTS["buyer"]
+NODE_SLOTS = SLOTS["nodes"]
 NO_ID = -1
 _SLOT_OF = {v: (group, i) for group, values in SLOTS.items() for i, v in enumerate(values)}
 
@@ -762,11 +764,13 @@ def _sites_query(user):
     return rows.values_list(*SITE_COLUMNS)
 
 
-def _capabilities_query(node_ids):
+def _capabilities_query():
+    """Every capability of the candidate sites (a site has a few; the scorer keeps those in
+    the neighbourhood): one statement for every demand, whatever its node."""
     from clusterhub.enterprises.models import Capability
 
     return (
-        Capability.objects.filter(site_id__in=SITE_SLOTS, chain_node_id__in=node_ids)
+        Capability.objects.filter(site_id__in=SITE_SLOTS)
         .order_by()
         .values_list(*CapabilityRow.FIELDS)
     )
@@ -859,11 +863,14 @@ class Scorer:
         alias = router.db_for_read(Site)
         access = _access_key(self.user)
         user = self.user
-        nodes = tuple(sorted(self.hood.relation))
-        exact = tuple(sorted(i for i, m in self.hood.relation.items() if m == NodeMatch.EXACT))
+        relation = self.hood.relation
+        exact = sorted(i for i, m in relation.items() if m == NodeMatch.EXACT)
+        # The node ids go in slots too (a statement for every node would be compiled and
+        # prepared again for each new node); a node with more parts than slots gets its own.
+        exact_key = None if len(exact) <= len(NODE_SLOTS) else tuple(exact)
         latest = latest_link_year()
         sites_q = compiled(("sites", alias, access), lambda: _sites_query(user))
-        caps_q = compiled(("capabilities", alias, nodes), lambda: _capabilities_query(nodes))
+        caps_q = compiled(("capabilities", alias), _capabilities_query)
         certs_q = (
             compiled(
                 ("certificates", alias, tuple(self.required)),
@@ -876,8 +883,10 @@ class Scorer:
         if latest is not None:
             oems = tuple(r[0] for r in compiled(("oems", alias), _oems_query).rows(alias))
             supply_q = compiled(
-                ("supply", alias, access, exact, latest, oems),
-                lambda: _supply_query(user, exact, latest - SUPPLY_YEARS + 1, oems),
+                ("supply", alias, access, exact_key, latest, oems),
+                lambda: _supply_query(
+                    user, exact_key or NODE_SLOTS, latest - SUPPLY_YEARS + 1, oems
+                ),
             )
         sites: list[SiteRow] = []
         capabilities = defaultdict(list)
@@ -892,13 +901,14 @@ class Scorer:
             if not rows:
                 continue
             for row in caps_q.rows(alias, sites=[s.pk for s in rows]):
-                capabilities[row[0]].append(CapabilityRow(*row))
+                if row[1] in relation:
+                    capabilities[row[0]].append(CapabilityRow(*row))
             enterprises = list(dict.fromkeys(s.enterprise_id for s in rows))
             if certs_q is not None:
                 for row in certs_q.rows(alias, enterprises=enterprises):
                     certificates[row[0]].append(CertificateRow(*row))
             if supply_q is not None:
-                for row in supply_q.rows(alias, enterprises=enterprises):
+                for row in supply_q.rows(alias, enterprises=enterprises, nodes=exact):
                     supply[row[0]] = dict(zip(SUPPLY_FIELDS, row, strict=True))
         province = province_path(self.demand)
         candidates = []

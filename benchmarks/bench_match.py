@@ -1224,7 +1224,7 @@ def run(args) -> dict:
     with_pg = is_postgres()
     if with_pg and not (args.reuse and args.skip_index):
         report["postgresql_fts_build"] = build_pg_fts()
-    queries = name_queries(rng, args.queries)
+    queries = name_queries(rng, args.queries) if args.only in (None, "search") else []
     user = bench_user()
     if args.only in (None, "search"):
         report["engines"] = engine_comparison(queries, with_pg=with_pg)

@@ -1290,14 +1290,16 @@ def run(args) -> dict:
     with_pg = is_postgres()
     if with_pg and not (args.reuse and args.skip_index):
         report["postgresql_fts_build"] = build_pg_fts()
-    queries = name_queries(rng, args.queries)
-    if not args.only_search:
-        report["engines"] = engine_comparison(queries, with_pg=with_pg)
+    wanted = {args.only} if args.only else {"engines", "search", "ranking"}
+    queries = name_queries(rng, args.queries) if wanted & {"engines", "search"} else []
     user = bench_user()
-    report["search_service"] = service_search(queries[: max(50, args.queries // 5)], user)
-    if not args.only_search:
+    if "engines" in wanted:
+        report["engines"] = engine_comparison(queries, with_pg=with_pg)
+    if "search" in wanted:
+        report["search_service"] = service_search(queries[: max(50, args.queries // 5)], user)
+    if "ranking" in wanted:
         report["ranking"] = ranking_benchmark(planted[: args.demands], user)
-    if args.http:
+    if args.http and "search" in wanted:
         report["http"] = {
             f"{name}_{rate}": http_benchmark(
                 queries,
@@ -1340,9 +1342,10 @@ def main(argv=None) -> None:
         help="gunicorn workers: gthread with keep-alive (default), or sync (a connection each)",
     )
     parser.add_argument(
-        "--only-search",
-        action="store_true",
-        help="With --reuse --skip-index: the search service and HTTP only (no engines, ranking)",
+        "--only",
+        choices=["engines", "search", "ranking"],
+        help="Measure one part: the engines side by side, the search service (and HTTP with "
+        "--http), or the ranking (keeps runs short with --reuse --skip-index).",
     )
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)

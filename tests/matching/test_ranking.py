@@ -154,3 +154,56 @@ def test_a_confidential_company_is_not_named_through_a_visible_site(
     demand = make_demand()
     assert hidden.name not in names(ranked(world, demand, people["changchun_officer"]))
     assert hidden.name in names(ranked(world, demand, people["province_viewer"]))
+
+
+def test_the_scorings_compiled_statements_see_todays_rows(world, make_demand, people):
+    """The scoring's SQL is compiled once per access and reused; a company made confidential
+    afterwards (a bulk update: no signal, the index still lists it) drops out of the next
+    ranking of a user who may not see it, and stays in the one of a user who may."""
+    from clusterhub.core.choices import Confidentiality
+    from clusterhub.enterprises.models import Enterprise
+
+    demand = make_demand()
+    officer = people["changchun_officer"]
+    assert "四平制动科技有限公司" in names(ranked(world, demand, officer))
+    Enterprise.objects.filter(pk=world["english"].pk).update(
+        confidentiality=Confidentiality.CONFIDENTIAL
+    )
+    assert "四平制动科技有限公司" not in names(ranked(world, demand, officer))
+    assert "四平制动科技有限公司" in names(ranked(world, demand, people["province_viewer"]))
+
+
+def test_more_candidates_than_slots_are_scored_in_batches(world, make_demand, monkeypatch):
+    """The compiled statements take a fixed number of site ids; more candidates than that are
+    scored batch by batch, with the same result."""
+    from clusterhub.matching import ranking
+
+    demand = make_demand(location=LocationPreference.ANYWHERE, required_certifications=[])
+    whole = [c.as_dict() for c in ranked(world, demand).candidates]
+    assert len(whole) >= 4
+    ranking._compiled.clear()
+    monkeypatch.setattr(ranking, "SITE_SLOTS", ranking.SITE_SLOTS[:2])
+    try:
+        assert [c.as_dict() for c in ranked(world, demand).candidates] == whole
+    finally:
+        ranking._compiled.clear()
+
+
+def test_the_scorings_text_similarity_is_text_similarity(world, make_demand):
+    """The scorer sums the demand's side once; the number is text.similarity's, with and
+    without idf weights."""
+    from clusterhub.matching import ranking
+
+    demand = make_demand(title="前制动卡钳", description="铝合金前制动卡钳 aluminium brake caliper")
+    hood = ranking.neighbourhood(demand.chain_node)
+    suppliers = ["卡钳", "制动盘 brake discs", "座椅骨架", "brake calipers 卡钳总成", "", "前"]
+    weights = {None: None, "idf": lambda term: 1.0 + len(term) % 3}
+    for weight in weights.values():
+        scorer = ranking.Scorer(demand, hood, user=None, weight=weight)
+        for products in suppliers:
+            terms = text.terms_of(products)
+            expected = max(
+                text.similarity(scorer.demand_terms, terms, weight),
+                text.similarity(scorer.title_terms, terms, weight),
+            )
+            assert scorer._similarity(terms) == expected

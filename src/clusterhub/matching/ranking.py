@@ -149,6 +149,9 @@ class Neighbourhood:
     relation: dict[int, str]  # chain node id -> NodeMatch
     codes: dict[str, str]  # chain node code -> NodeMatch
     names: dict[int, object]  # chain node id -> ChainNode
+    # The node whose subtree is the whole neighbourhood (the parent, or the node itself), when
+    # the tree by parent links agrees with the paths: one term of the index then finds it.
+    root_code: str | None = None
 
 
 _cache: dict[str, tuple[float, object]] = {}
@@ -196,11 +199,23 @@ def neighbourhood(node) -> Neighbourhood:
         for n in nodes.values():
             if n.path.startswith(parent.path) and n.pk not in relation:
                 relation[n.pk] = NodeMatch.SIBLING
+    root = parent if parent is not None and parent.depth > 0 else node
+
+    def under_root(n) -> bool:  # by parent links, as the index writes node_path
+        seen = 0
+        while n is not None and seen < 64:
+            if n.pk == root.pk:
+                return True
+            n, seen = nodes.get(n.parent_id), seen + 1
+        return False
+
+    subtree = {pk for pk, n in nodes.items() if under_root(n)}
     return Neighbourhood(
         node=node,
         relation=relation,
         codes={nodes[i].code: m for i, m in relation.items()},
         names=nodes,
+        root_code=root.code if subtree == set(relation) else None,
     )
 
 
@@ -247,24 +262,32 @@ def visible(queryset, user):
 
 def visible_links(user):
     """Supply links the user may view, and the purchases of the user's own companies (and of
-    their subsidiaries): a buyer knows what it bought, whatever the link's confidentiality."""
+    their subsidiaries): a buyer knows what it bought, whatever the link's confidentiality.
+
+    One condition on each link (the access rule OR a purchase of the user's companies), not a
+    union of two subqueries over every link; the companies are a subquery, not a list of ids, so
+    the SQL depends on the user's access only (the scoring compiles it once per access)."""
     from django.db.models import Q
 
+    from clusterhub.accounts.models import Organisation
     from clusterhub.chain.models import SupplyLink
     from clusterhub.core.access import get_access
 
-    from .models import enterprise_ids_of
-
     if user is None:
         return SupplyLink.objects.all()
-    own = enterprise_ids_of(get_access(user).organisation_ids())
-    if not own:
+    access = get_access(user)
+    organisations = access.organisation_ids()
+    if not access.is_authenticated or not organisations:
         return SupplyLink.objects.restrict(user, "view")
-    mine = SupplyLink.objects.filter(Q(customer_id__in=own) | Q(customer__group_id__in=own))
-    return SupplyLink.objects.filter(
-        Q(pk__in=SupplyLink.objects.restrict(user, "view").values("pk"))
-        | Q(pk__in=mine.values("pk"))
+    rule = SupplyLink.access_policy.visibility(access, SupplyLink)
+    if rule is None:
+        return SupplyLink.objects.all()
+    own = (
+        Organisation.objects.filter(pk__in=sorted(organisations), enterprise__isnull=False)
+        .order_by()
+        .values("enterprise_id")
     )
+    return SupplyLink.objects.filter(rule | Q(customer_id__in=own) | Q(customer__group_id__in=own))
 
 
 def _node_name(node) -> str:
@@ -338,7 +361,15 @@ def candidate_sites(
     searcher = index.searcher()
     sop = sop_of(demand)
     plant = plant_point(demand)
-    base = [ix_term(schema, "doc_type", ix.SITE), one_of(schema, "node", hood.codes)]
+    # A site document carries the codes of its nodes and of their ancestors (node_path): the
+    # neighbourhood's root is one posting list instead of a union of a dozen (~2 ms a pass at a
+    # million sites, and the first count walks every site of the neighbourhood).
+    nodes = (
+        ix_term(schema, "node_path", hood.root_code)
+        if hood.root_code
+        else one_of(schema, "node", hood.codes)
+    )
+    base = [ix_term(schema, "doc_type", ix.SITE), nodes]
     acl = access_query(schema, user)
     if acl is not None:
         base.append(acl)
@@ -408,21 +439,35 @@ def candidate_sites(
 # Scoring from the database
 
 
+# What the scoring and the reasons read of a candidate site, its enterprise and its region: one
+# row a site, the scoring reads it as it is and the shown candidates become model objects.
+SITE_COLUMNS = (
+    "pk",
+    "enterprise_id",
+    "region_id",
+    "name",
+    "name_en",
+    "longitude",
+    "latitude",
+    "datum",
+    "capacity",
+    "capacity_unit",
+    "enterprise__public_id",
+    "enterprise__name",
+    "enterprise__name_en",
+    "enterprise__kind",
+    "enterprise__size",
+    "enterprise__employees",
+    "region__code",
+    "region__name",
+    "region__name_en",
+    "region__path",
+)
+
+
 class SiteRow:
     """What the scoring reads of a candidate site (a plain row: cheaper than three models)."""
 
-    FIELDS = (
-        "pk",
-        "enterprise_id",
-        "longitude",
-        "latitude",
-        "datum",
-        "capacity",
-        "capacity_unit",
-        "region__path",
-        "enterprise__size",
-        "enterprise__name",
-    )
     __slots__ = (
         "capacity",
         "capacity_unit",
@@ -434,16 +479,67 @@ class SiteRow:
         "longitude",
         "pk",
         "region_path",
+        "row",
     )
 
-    def __init__(self, **row):
-        self.pk = row["pk"]
-        self.enterprise_id = row["enterprise_id"]
-        self.longitude, self.latitude, self.datum = row["longitude"], row["latitude"], row["datum"]
-        self.capacity, self.capacity_unit = row["capacity"], row["capacity_unit"]
-        self.region_path = row["region__path"] or ""
-        self.enterprise_size = row["enterprise__size"]
-        self.enterprise_name = row["enterprise__name"]
+    def __init__(self, row: tuple):
+        (self.pk, self.enterprise_id, _region, _name, _name_en) = row[:5]
+        self.longitude, self.latitude, self.datum = row[5], row[6], row[7]
+        self.capacity, self.capacity_unit = row[8], row[9]
+        self.enterprise_name, self.enterprise_size = row[11], row[14]
+        self.region_path = row[19] or ""
+        self.row = row
+
+    def instance(self, alias: str):
+        """The Site model object with its enterprise and region, as select_related() builds
+        them (only these columns loaded; the others load on access)."""
+        from clusterhub.enterprises.models import Enterprise, Site
+        from clusterhub.geo.models import Region
+
+        r = self.row
+        site = _from_db(
+            Site,
+            alias,
+            {
+                "id": r[0],
+                "enterprise_id": r[1],
+                "region_id": r[2],
+                "name": r[3],
+                "name_en": r[4],
+                "longitude": r[5],
+                "latitude": r[6],
+                "datum": r[7],
+                "capacity": r[8],
+                "capacity_unit": r[9],
+            },
+        )
+        enterprise = _from_db(
+            Enterprise,
+            alias,
+            {
+                "id": r[1],
+                "public_id": r[10],
+                "name": r[11],
+                "name_en": r[12],
+                "kind": r[13],
+                "size": r[14],
+                "employees": r[15],
+            },
+        )
+        site._state.fields_cache["enterprise"] = enterprise
+        if r[2] is not None:
+            region = _from_db(
+                Region,
+                alias,
+                {"id": r[2], "code": r[16], "name": r[17], "name_en": r[18], "path": r[19]},
+            )
+            site._state.fields_cache["region"] = region
+        return site
+
+
+def _from_db(model, alias: str, values: dict):
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(alias, names, [values[n] for n in names])
 
 
 class CapabilityRow:
@@ -472,29 +568,258 @@ class CertificateRow:
         )
 
 
-# What the candidate's reasons read of a site, its enterprise and region.
-SITE_FIELDS = (
-    "pk",
-    "name",
-    "name_en",
-    "enterprise_id",
-    "region_id",
-    "longitude",
-    "latitude",
-    "datum",
-    "capacity",
-    "capacity_unit",
-    "enterprise__public_id",
-    "enterprise__name",
-    "enterprise__name_en",
-    "enterprise__kind",
-    "enterprise__size",
-    "enterprise__employees",
-    "region__code",
-    "region__name",
-    "region__name_en",
-    "region__path",
-)
+# ---------------------------------------------------------------------------------------------
+# The scoring's queries, compiled once
+#
+# Building and compiling the ORM queries of a ranking (the access rule on sites, enterprises and
+# supply links, and IN lists of 200 ids) cost more than running them. Each query is compiled
+# once per shape (the user's access, the demand's nodes, standards and years: the SQL depends
+# on nothing else) with stand-ins for the candidates' site ids and the buyer, and run with the
+# real values in their places; the same text each time also lets the driver reuse its parse.
+
+_SLOT = -(10**15)  # no real id is negative
+SLOTS = {
+    "sites": tuple(range(_SLOT, _SLOT + 200)),
+    "enterprises": tuple(range(_SLOT + 1000, _SLOT + 1200)),
+    "buyer": (_SLOT + 2000,),
+    "nodes": tuple(range(_SLOT + 3000, _SLOT + 3032)),
+}
+SITE_SLOTS, ENTERPRISE_SLOTS, (BUYER_SLOT,) = SLOTS["sites"], SLOTS["enterprises"], SLOTS["buyer"]
+NODE_SLOTS = SLOTS["nodes"]
+NO_ID = -1
+_SLOT_OF = {v: (group, i) for group, values in SLOTS.items() for i, v in enumerate(values)}
+
+
+class Compiled:
+    """One query's SQL with the positions of its stand-ins, and the ORM's value converters."""
+
+    def __init__(self, queryset):
+        from django.core.exceptions import EmptyResultSet
+
+        compiler = queryset.query.get_compiler(using=queryset.db)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:  # restrict() gave none(): nothing is visible
+            self.sql, self.params, self.slots, self.converters = None, [], [], {}
+            return
+        if compiler.connection.vendor == "postgresql":
+            sql, params = _as_arrays(sql, list(params))
+        self.sql, self.params = sql, list(params)
+        # (position in params, slot group, index in the group's values; None: all of them)
+        self.slots = [
+            (n, *_SLOT_OF[v]) for n, v in enumerate(self.params) if type(v) is int and v in _SLOT_OF
+        ] + [(n, v.group, None) for n, v in enumerate(self.params) if isinstance(v, _Array)]
+        fields = [column[0] for column in compiler.select[: compiler.col_count]]
+        self.converters = compiler.get_converters(fields)
+
+    def rows(self, alias: str, **values: list) -> list[tuple]:
+        """The rows, with `values` (sites=[...], enterprises=[...], buyer=[id]) in the slots; a
+        slot left over gets an id that no row has."""
+        from django.db import connections
+
+        if self.sql is None:
+            return []
+        params = self.params[:]
+        for position, group, index in self.slots:
+            given = values.get(group, ())
+            if index is None:
+                params[position] = list(given)
+            else:
+                params[position] = given[index] if index < len(given) else NO_ID
+        connection = connections[alias]
+        rows = _execute(connection, self.sql, params)
+        if not self.converters:
+            return rows
+        converted = []
+        for row in rows:
+            row = list(row)
+            for position, (converters, expression) in self.converters.items():
+                value = row[position]
+                for converter in converters:
+                    value = converter(value, expression, connection)
+                row[position] = value
+            converted.append(tuple(row))
+        return converted
+
+
+class _Array:
+    """An array parameter standing for a whole slot group (PostgreSQL)."""
+
+    def __init__(self, group: str):
+        self.group = group
+
+
+def _as_arrays(sql: str, params: list) -> tuple[str, list]:
+    """Each "IN (%s, ..., %s)" of a whole slot group becomes "= ANY(%s)" with one array: a
+    statement with 400 parameters costs psycopg ~1 ms of parsing at every execution (its parse
+    cache takes short statements with few parameters only), and the ids travel as one value."""
+    pieces = sql.split("%s")
+    if len(pieces) != len(params) + 1:  # a literal "%s" somewhere: leave the statement alone
+        return sql, params
+    out_sql, out_params = [pieces[0]], []
+    n = 0
+    while n < len(params):
+        value = params[n]
+        group, index = _SLOT_OF.get(value, (None, None)) if type(value) is int else (None, None)
+        if group is not None and index == 0 and out_sql[-1].endswith(" IN ("):
+            end = n + 1
+            while (
+                end < len(params)
+                and type(params[end]) is int
+                and _SLOT_OF.get(params[end]) == (group, end - n)
+                and pieces[end] == ", "
+            ):
+                end += 1
+            if pieces[end].startswith(")"):
+                out_sql[-1] = out_sql[-1][: -len(" IN (")] + " = ANY("
+                out_params.append(_Array(group))
+                out_sql.append(pieces[end])
+                n = end
+                continue
+        out_params.append(value)
+        out_sql.append(pieces[n + 1])
+        n += 1
+    return "%s".join(out_sql), out_params
+
+
+def _execute(connection, sql: str, params: list) -> list[tuple]:
+    """On PostgreSQL the statement is prepared on the connection the first time and executed
+    after that: planning the access rule's joins and subqueries cost ~2-3 ms a query, more than
+    running it. Django turns psycopg's preparing off (prepare_threshold=None, for connection
+    poolers); it is turned on for these statements only, which ask for it. Integers are sent as
+    bigint, so that one prepared statement serves every id (psycopg would pick int2, int4 or int8
+    by the value)."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    import psycopg
+    from psycopg.types.numeric import Int8
+
+    params = [
+        Int8(v) if type(v) is int else [Int8(i) for i in v] if type(v) is list else v
+        for v in params
+    ]
+    with connection.cursor() as wrapper:  # Django's execute wrappers and error translation
+        raw = connection.connection
+        threshold = raw.prepare_threshold
+        cursor = psycopg.Cursor(raw)
+
+        def prepared(sql, params, many, context):
+            with connection.wrap_database_errors:
+                return cursor.execute(sql, params, prepare=True)
+
+        try:
+            if threshold is None:
+                raw.prepare_threshold = ONLY_WHEN_ASKED
+            wrapper._execute_with_wrappers(sql, params, many=False, executor=prepared)
+            return cursor.fetchall()
+        finally:
+            raw.prepare_threshold = threshold
+            cursor.close()
+
+
+ONLY_WHEN_ASKED = 2**31  # executions before psycopg prepares a statement on its own
+
+
+_compiled: dict[tuple, Compiled] = {}
+
+
+def compiled(key: tuple, build) -> Compiled:
+    statement = _compiled.get(key)
+    if statement is None:
+        if len(_compiled) > 2000:
+            _compiled.clear()
+        statement = _compiled[key] = Compiled(build())
+    return statement
+
+
+def _access_key(user):
+    from clusterhub.core.access import get_access
+
+    return None if user is None else get_access(user)
+
+
+def _sites_query(user):
+    """Candidate sites the user may view (and whose enterprise the user may view), not the
+    buyer's."""
+    from clusterhub.enterprises.models import Enterprise, Site
+
+    rows = (
+        visible(Site.objects.all(), user)
+        .filter(pk__in=SITE_SLOTS)
+        .exclude(enterprise_id=BUYER_SLOT)
+        .order_by()
+    )
+    if user is not None:
+        # The enterprise must be visible too (a confidential company's site in your region
+        # does not name the company): in the same query, over the candidates' enterprises
+        # only (the subquery starts from the site ids, not from every enterprise).
+        rows = rows.filter(
+            enterprise_id__in=Enterprise.objects.restrict(user, "view")
+            .filter(sites__pk__in=SITE_SLOTS)
+            .order_by()
+            .values("pk")
+        )
+    return rows.values_list(*SITE_COLUMNS)
+
+
+def _capabilities_query():
+    """Every capability of the candidate sites (a site has a few; the scorer keeps those in
+    the neighbourhood): one statement for every demand, whatever its node."""
+    from clusterhub.enterprises.models import Capability
+
+    return (
+        Capability.objects.filter(site_id__in=SITE_SLOTS)
+        .order_by()
+        .values_list(*CapabilityRow.FIELDS)
+    )
+
+
+def _certificates_query(standards):
+    from clusterhub.enterprises.models import Certification
+
+    return (
+        Certification.objects.filter(enterprise_id__in=ENTERPRISE_SLOTS, standard__in=standards)
+        .order_by()
+        .values_list(*CertificateRow.FIELDS)
+    )
+
+
+SUPPLY_FIELDS = ("supplier_id", "value", "oems", "years", "first", "last")
+
+
+def _oems_query():
+    from clusterhub.enterprises.models import Enterprise
+
+    return Enterprise._base_manager.filter(kind="oem").order_by("pk").values_list("pk")
+
+
+def _supply_query(user, exact_node_ids, first_year, oems):
+    """Past supply of the part to OEMs by the candidates' enterprises, per supplier. The OEMs
+    by id, not by a join on their kind or a subquery: the planner takes "kind = oem" for one
+    row and walks every OEM's purchases (7 ms at a million enterprises) instead of the
+    candidates' few supplies through the supplier index."""
+    return (
+        visible_links(user)
+        .filter(
+            supplier_id__in=ENTERPRISE_SLOTS,
+            chain_node_id__in=exact_node_ids,
+            customer_id__in=oems,
+            annual_value__isnull=False,
+            year__gte=first_year,
+        )
+        .order_by()
+        .values("supplier_id")
+        .annotate(
+            value=Sum("annual_value"),
+            oems=Count("customer_id", distinct=True),
+            years=Count("year", distinct=True),
+            first=Min("year"),
+            last=Max("year"),
+        )
+        .values_list(*SUPPLY_FIELDS)
+    )
 
 
 class Scorer:
@@ -513,57 +838,78 @@ class Scorer:
         self.title_terms = text.terms_of(demand.title)
         self.stem_words = _stem_words(demand_text(demand))
         self.weight = weight
+        # The demand's side of text.similarity, summed once for all the candidates.
+        w = self._weight
+        self._sides = [
+            (terms, sum(w(t) for t in terms))
+            for terms in (self.demand_terms, self.title_terms)
+            if terms
+        ]
+
+    def _weight(self, term: str) -> float:
+        return 1.0 if self.weight is None else self.weight(term)
 
     def score_sites(
         self, site_ids: list[int], *, check_location: bool = True, explain: int | None = None
     ) -> list[Candidate]:
         """The enterprises of these sites that pass the hard filters, best first, each with its
         best site; only the first `explain` (all by default) are returned, with their reasons."""
-        from clusterhub.enterprises.models import Capability, Certification, Site
+        from django.db import router
+
+        from clusterhub.enterprises.models import Site
 
         if not site_ids:
             return []
-        # Plain rows for scoring every candidate; model objects only for the ones shown.
-        rows = (
-            visible(Site.objects.all(), self.user)
-            .filter(pk__in=site_ids)
-            .exclude(enterprise_id=self.demand.buyer_id)
-            .order_by()
+        alias = router.db_for_read(Site)
+        access = _access_key(self.user)
+        user = self.user
+        relation = self.hood.relation
+        exact = sorted(i for i, m in relation.items() if m == NodeMatch.EXACT)
+        # The node ids go in slots too (a statement for every node would be compiled and
+        # prepared again for each new node); a node with more parts than slots gets its own.
+        exact_key = None if len(exact) <= len(NODE_SLOTS) else tuple(exact)
+        latest = latest_link_year()
+        sites_q = compiled(("sites", alias, access), lambda: _sites_query(user))
+        caps_q = compiled(("capabilities", alias), _capabilities_query)
+        certs_q = (
+            compiled(
+                ("certificates", alias, tuple(self.required)),
+                lambda: _certificates_query(self.required),
+            )
+            if self.required
+            else None
         )
-        if self.user is not None:
-            # The enterprise must be visible too (a confidential company's site in your region
-            # does not name the company): in the same query, over the candidates' enterprises
-            # only (the subquery starts from the site ids, not from every enterprise).
-            from clusterhub.enterprises.models import Enterprise
-
-            rows = rows.filter(
-                enterprise_id__in=Enterprise.objects.restrict(self.user, "view")
-                .filter(sites__pk__in=site_ids)
-                .order_by()
-                .values("pk")
+        supply_q = None
+        if latest is not None:
+            oems = tuple(r[0] for r in compiled(("oems", alias), _oems_query).rows(alias))
+            supply_q = compiled(
+                ("supply", alias, access, exact_key, latest, oems),
+                lambda: _supply_query(
+                    user, exact_key or NODE_SLOTS, latest - SUPPLY_YEARS + 1, oems
+                ),
             )
-        sites = [SiteRow(**row) for row in rows.values(*SiteRow.FIELDS)]
+        sites: list[SiteRow] = []
         capabilities = defaultdict(list)
-        for row in (
-            Capability.objects.filter(
-                site_id__in=[s.pk for s in sites], chain_node_id__in=list(self.hood.relation)
-            )
-            .order_by()
-            .values_list(*CapabilityRow.FIELDS)
-        ):
-            capabilities[row[0]].append(CapabilityRow(*row))
         certificates = defaultdict(list)
-        if self.required:
-            for row in (
-                Certification.objects.filter(
-                    enterprise_id__in={s.enterprise_id for s in sites},
-                    standard__in=self.required,
-                )
-                .order_by()
-                .values_list(*CertificateRow.FIELDS)
-            ):
-                certificates[row[0]].append(CertificateRow(*row))
-        supply = self._past_supply({s.enterprise_id for s in sites})
+        supply: dict[int, dict] = {}
+        ids = list(dict.fromkeys(site_ids))
+        buyer = [self.demand.buyer_id]
+        for start in range(0, len(ids), len(SITE_SLOTS)):
+            chunk = ids[start : start + len(SITE_SLOTS)]
+            rows = [SiteRow(row) for row in sites_q.rows(alias, sites=chunk, buyer=buyer)]
+            sites += rows
+            if not rows:
+                continue
+            for row in caps_q.rows(alias, sites=[s.pk for s in rows]):
+                if row[1] in relation:
+                    capabilities[row[0]].append(CapabilityRow(*row))
+            enterprises = list(dict.fromkeys(s.enterprise_id for s in rows))
+            if certs_q is not None:
+                for row in certs_q.rows(alias, enterprises=enterprises):
+                    certificates[row[0]].append(CertificateRow(*row))
+            if supply_q is not None:
+                for row in supply_q.rows(alias, enterprises=enterprises, nodes=exact):
+                    supply[row[0]] = dict(zip(SUPPLY_FIELDS, row, strict=True))
         province = province_path(self.demand)
         candidates = []
         for site in sites:
@@ -591,15 +937,9 @@ class Scorer:
                 best[entry[1].enterprise_id] = entry
         ordered = sorted(best.values(), key=lambda e: (-e[0], e[1].enterprise_name))
         shown = ordered[: explain if explain is not None else len(ordered)]
-        objects = (
-            Site.objects.filter(pk__in=[e[1].pk for e in shown])
-            .select_related("enterprise", "region")
-            .only(*SITE_FIELDS)
-            .in_bulk()
-        )
         ranked = []
         for position, (_score, row, caps, certs, distance, points) in enumerate(shown, start=1):
-            candidate = self._candidate(objects[row.pk], caps, certs, distance, supply, points)
+            candidate = self._candidate(row.instance(alias), caps, certs, distance, supply, points)
             candidate.rank = position
             ranked.append(candidate)
         return ranked
@@ -633,38 +973,6 @@ class Scorer:
 
     # Factors --------------------------------------------------------------------------------
 
-    def _past_supply(self, enterprise_ids) -> dict[int, dict]:
-
-        exact = [i for i, m in self.hood.relation.items() if m == NodeMatch.EXACT]
-        from clusterhub.enterprises.models import Enterprise
-
-        # The OEMs by id, not by a join on their kind: the planner takes "kind = oem" for one
-        # row and walks every OEM's purchases (7 ms at a million enterprises) instead of the
-        # candidates' few supplies through the supplier index.
-        oems = list(Enterprise._base_manager.filter(kind="oem").values_list("pk", flat=True))
-        links = visible_links(self.user).filter(
-            supplier_id__in=enterprise_ids,
-            chain_node_id__in=exact,
-            customer_id__in=oems,
-            annual_value__isnull=False,
-        )
-        latest = latest_link_year()
-        if latest is None:
-            return {}
-        first = latest - SUPPLY_YEARS + 1
-        rows = (
-            links.filter(year__gte=first)
-            .values("supplier_id")
-            .annotate(
-                value=Sum("annual_value"),
-                oems=Count("customer_id", distinct=True),
-                years=Count("year", distinct=True),
-                first=Min("year"),
-                last=Max("year"),
-            )
-        )
-        return {r["supplier_id"]: r for r in rows}
-
     def _match(self, caps):
         """The closest relation among the site's capabilities, and that capability."""
         order = [NodeMatch.EXACT, NodeMatch.PARENT, NodeMatch.SIBLING]
@@ -683,10 +991,22 @@ class Scorer:
         )
 
     def _similarity(self, supplier_terms) -> float:
-        return max(
-            text.similarity(self.demand_terms, supplier_terms, self.weight),
-            text.similarity(self.title_terms, supplier_terms, self.weight),
-        )
+        """The better of text.similarity(demand, supplier) and text.similarity(title,
+        supplier), the same number computed with the demand's sums done once (the ranking asks
+        this for every candidate; tests hold the two equal)."""
+        if not supplier_terms:
+            return 0.0
+        w = self._weight
+        best, supplier_total = 0.0, None
+        for terms, total in self._sides:
+            common = terms & supplier_terms
+            if not common:
+                continue
+            if supplier_total is None:
+                supplier_total = sum(w(t) for t in supplier_terms)
+            shared = sum(w(t) for t in common)
+            best = max(best, (shared / total) ** 0.35 * (shared / supplier_total) ** 0.65)
+        return best
 
     def _points(self, site, caps, distance, supply) -> dict[str, float]:
         """Each factor's points (the numbers only; _candidate writes the reasons)."""

@@ -207,3 +207,23 @@ def test_the_scorings_text_similarity_is_text_similarity(world, make_demand):
                 text.similarity(scorer.title_terms, terms, weight),
             )
             assert scorer._similarity(terms) == expected
+
+
+def test_explanations_read_in_the_page_language_and_units_compare_across_languages(
+    world, make_demand
+):
+    from django.utils import translation
+
+    demand = make_demand(volume_unit="套")  # the plant's capacity is recorded in "sets"
+    with translation.override("en"):
+        best = ranked(world, demand).candidates[0]
+        capacity = factor(best, "capacity")
+        assert capacity.points == 5 and "300,000 sets against 100,000 sets" in capacity.detail
+        supply = factor(best, "supply")
+        assert "CNY" in supply.detail and "万元" not in supply.detail + supply.value
+        assert "、" not in factor(best, "text").detail
+    with translation.override("zh-hans"):
+        best = ranked(world, demand).candidates[0]
+        assert "300,000 套" in factor(best, "capacity").detail
+        supply = factor(best, "supply")
+        assert "1.60亿元" in supply.detail and supply.value == "8,000.00万元"  # 亿 from 1亿 up

@@ -31,7 +31,13 @@ from django.db.models import Count, Max, Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clusterhub.core.units import format_amount
+from clusterhub.core.units import (
+    canonical_unit,
+    format_quantity,
+    format_yuan,
+    join_names,
+    unit_label,
+)
 
 from . import index as ix
 from . import text
@@ -1026,8 +1032,8 @@ class Scorer:
 
     def _capacity_share(self, site) -> float:
         volume = self.demand.annual_volume
-        unit = (self.demand.volume_unit or "").strip().lower()
-        capacity_unit = (site.capacity_unit or "").strip().lower()
+        unit = canonical_unit(self.demand.volume_unit)
+        capacity_unit = canonical_unit(site.capacity_unit)
         if (
             site.capacity is None
             or not volume
@@ -1107,7 +1113,7 @@ class Scorer:
                 WEIGHTS["text"],
                 f"{similarity:.2f}",
                 (
-                    _("Shares %(terms)s with the demand.") % {"terms": "、".join(shown)}
+                    _("Shares %(terms)s with the demand.") % {"terms": join_names(shown)}
                     if shown
                     else _("Its products share no words with the demand.")
                 ),
@@ -1146,7 +1152,7 @@ class Scorer:
             )
             detail = _("Supplied %(node)s worth %(value)s to %(oems)d OEM(s) in %(years)s.") % {
                 "node": asked,
-                "value": format_amount(value_yuan, "万元", 0),
+                "value": format_yuan(value_yuan),
                 "oems": row["oems"],
                 "years": years,
             }
@@ -1156,7 +1162,7 @@ class Scorer:
                     _("Past supply"),
                     points["supply"],
                     WEIGHTS["supply"],
-                    format_amount(yearly, "万元", 0),
+                    format_yuan(yearly),
                     detail,
                 )
             )
@@ -1199,9 +1205,9 @@ class Scorer:
     def _capacity_factor(self, site) -> Factor:
         """The capacity factor with its reason (points from _capacity_share)."""
         volume = self.demand.annual_volume
-        unit = (self.demand.volume_unit or "").strip().lower()
+        unit = canonical_unit(self.demand.volume_unit)
         capacity = site.capacity
-        capacity_unit = (site.capacity_unit or "").strip().lower()
+        capacity_unit = canonical_unit(site.capacity_unit)
         if capacity is None or not volume:
             return Factor(
                 "capacity",
@@ -1217,9 +1223,12 @@ class Scorer:
                 _("Capacity"),
                 WEIGHTS["capacity"] * self._capacity_share(site),
                 WEIGHTS["capacity"],
-                f"{capacity:,.0f} {site.capacity_unit}",
+                format_quantity(capacity, site.capacity_unit),
                 _("Capacity is recorded in %(unit)s, the demand in %(asked)s: not compared.")
-                % {"unit": site.capacity_unit, "asked": self.demand.volume_unit},
+                % {
+                    "unit": unit_label(site.capacity_unit),
+                    "asked": unit_label(self.demand.volume_unit),
+                },
             )
         share = min(1.0, float(capacity) / float(volume))
         return Factor(
@@ -1227,11 +1236,11 @@ class Scorer:
             _("Capacity"),
             WEIGHTS["capacity"] * self._capacity_share(site),
             WEIGHTS["capacity"],
-            f"{capacity:,.0f} {site.capacity_unit}".strip(),
+            format_quantity(capacity, site.capacity_unit),
             _("Annual capacity %(capacity)s against %(volume)s asked (%(share).0f%% covered).")
             % {
-                "capacity": f"{capacity:,.0f}",
-                "volume": f"{volume:,}",
+                "capacity": format_quantity(capacity, site.capacity_unit),
+                "volume": format_quantity(volume, self.demand.volume_unit),
                 "share": share * 100,
             },
         )

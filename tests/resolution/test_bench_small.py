@@ -27,4 +27,6 @@ def test_bench_resolve_small(tmp_path):
     assert chosen["f1"] > quality["exact_normalised_name"]["f1"]
     assert report["speed"]["records"] == 3000 and report["speed"]["wall_s"] > 0
     assert report["plain_speed"]["records"] == 3000
+    # The floor proposes at least the pairs the engine scored (blocking is the same).
+    assert report["floor"]["pairs"] >= report["speed"]["edges"] > 0
     assert (tmp_path / "r.json").exists()

@@ -76,20 +76,27 @@ def records_to_arrow(
     """Normalised records (each with unique_id) as an Arrow table; block_keys from name_keys.
     `frequent`: the name keys not to block on, when the caller counted them over a larger set
     than these records (resolution against a part of the registry); else counted here."""
-    columns = {"unique_id": [r["unique_id"] for r in records]}
-    for name in STRING_COLUMNS:
-        columns[name] = [r.get(name) for r in records]
-    columns["trade_atoms"] = [r.get("trade_atoms") for r in records]
-    columns["name_norms"] = [r.get("name_norms") for r in records]
-    columns["name_keys"] = [r.get("name_keys") for r in records]
-    table = pa.table(
-        {**columns, "block_keys": columns["name_keys"]},
-        schema=SCHEMA,
-    )
+    table = records_table(records)
     if extra:
         for name, values in extra.items():
             table = table.append_column(name, pa.array(values))
     return with_block_keys(table, frequent)
+
+
+def records_table(records: list[dict], first_id: int | None = None) -> pa.Table:
+    """Normalised records as an Arrow table with block_keys = name_keys (with_block_keys thins
+    them). unique_id from the records, or first_id, first_id + 1, ... (batch workers, which
+    return Arrow rather than a million dicts to unpickle)."""
+    if first_id is None:
+        ids = [r["unique_id"] for r in records]
+    else:
+        ids = range(first_id, first_id + len(records))
+    columns = {"unique_id": ids}
+    for name in STRING_COLUMNS:
+        columns[name] = [r.get(name) for r in records]
+    for name in ("trade_atoms", "name_norms", "name_keys"):
+        columns[name] = [r.get(name) for r in records]
+    return pa.table({**columns, "block_keys": columns["name_keys"]}, schema=SCHEMA)
 
 
 def with_block_keys(table: pa.Table, frequent: set[str] | None = None) -> pa.Table:
@@ -414,8 +421,9 @@ def cluster(
     registry = registry or {}
     cannot_link = cannot_link or set()
     parent = {i: i for i in ids}
-    codes = {i: ({credit_codes[i]} if credit_codes.get(i) else set()) for i in ids}
-    holders = {i: ({registry[i]} if registry.get(i) else set()) for i in ids}
+    # Sparse: at a million records most have no valid credit code and none a registry id.
+    codes = {i: {credit_codes[i]} for i in ids if credit_codes.get(i)}
+    holders = {i: {registry[i]} for i in ids if registry.get(i)}
     members = {i: [i] for i in ids} if cannot_link else None
     forbidden: dict[int, set[int]] = {}
     for pair in cannot_link:
@@ -431,9 +439,9 @@ def cluster(
 
     link_score: dict[int, float] = {}
     candidates: list[tuple[int, int, float]] = []
-    for a, b, score, may_auto in sorted(edges, key=lambda e: (-e[2], e[0], e[1])):
-        if score < review:
-            continue
+    kept = [e for e in edges if e[2] >= review]
+    kept.sort(key=_edge_order)
+    for a, b, score, may_auto in kept:
         if score < auto or not may_auto:
             candidates.append((a, b, score))
             continue
@@ -442,8 +450,10 @@ def cluster(
             link_score.setdefault(a, score)
             link_score.setdefault(b, score)
             continue
-        refused = (codes[ra] and codes[rb] and codes[ra] != codes[rb]) or (
-            holders[ra] and holders[rb] and holders[ra] != holders[rb]
+        code_a, code_b = codes.get(ra), codes.get(rb)
+        hold_a, hold_b = holders.get(ra), holders.get(rb)
+        refused = (code_a and code_b and code_a != code_b) or (
+            hold_a and hold_b and hold_a != hold_b
         )
         if not refused and members is not None:
             small, big = (ra, rb) if len(members[ra]) <= len(members[rb]) else (rb, ra)
@@ -457,13 +467,20 @@ def cluster(
         elif members is None and ra > rb:
             ra, rb = rb, ra
         parent[rb] = ra
-        codes[ra] |= codes.pop(rb)
-        holders[ra] |= holders.pop(rb)
+        for held in (codes, holders):
+            moved = held.pop(rb, None)
+            if moved:
+                held.setdefault(ra, set()).update(moved)
         if members is not None:
             members[ra].extend(members.pop(rb))
         link_score.setdefault(a, score)
         link_score.setdefault(b, score)
     return Clustering(root={i: find(i) for i in ids}, link_score=link_score, candidates=candidates)
+
+
+def _edge_order(edge: tuple) -> tuple:
+    """Strongest first, then by ids: the same clusters whatever order the edges came in."""
+    return (-edge[2], edge[0], edge[1])
 
 
 def score_records(

@@ -129,6 +129,10 @@ CLUSTERHUB_SITE_NAME = _("ClusterHub")
 # Entity resolution (docs/resolution.md): merge automatically at or above this match probability,
 # ask a person from the review threshold up. The review pages show the precision and recall
 # measured at them (resolution/model/calibration.json, ./run bench resolve --write-calibration).
+# Supplier ranking prepares its statements on PostgreSQL (planning them cost more than running
+# them); set CLUSTERHUB_PREPARED_STATEMENTS=0 behind a pooler that cannot keep them (PgBouncer
+# in transaction mode before 1.21).
+CLUSTERHUB_PREPARED_STATEMENTS = os.environ.get("CLUSTERHUB_PREPARED_STATEMENTS", "1") == "1"
 CLUSTERHUB_RESOLUTION_AUTO_MERGE = float(os.environ.get("CLUSTERHUB_RESOLUTION_AUTO_MERGE", "0.9"))
 CLUSTERHUB_RESOLUTION_REVIEW = float(os.environ.get("CLUSTERHUB_RESOLUTION_REVIEW", "0.3"))
 

@@ -227,3 +227,11 @@ def test_explanations_read_in_the_page_language_and_units_compare_across_languag
         assert "300,000 套" in factor(best, "capacity").detail
         supply = factor(best, "supply")
         assert "1.60亿元" in supply.detail and supply.value == "8,000.00万元"  # 亿 from 1亿 up
+
+
+def test_the_ranking_is_the_same_without_prepared_statements(world, make_demand, settings):
+    demand = make_demand()
+    prepared = [(c.enterprise.pk, round(c.score, 6)) for c in ranked(world, demand).candidates]
+    settings.CLUSTERHUB_PREPARED_STATEMENTS = False  # behind a pooler that cannot keep them
+    plain = [(c.enterprise.pk, round(c.score, 6)) for c in ranked(world, demand).candidates]
+    assert plain == prepared and len(plain) == 3

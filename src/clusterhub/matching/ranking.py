@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import tantivy
+from django.conf import settings
 from django.db.models import Count, Max, Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -695,7 +696,7 @@ def _execute(connection, sql: str, params: list) -> list[tuple]:
     poolers); it is turned on for these statements only, which ask for it. Integers are sent as
     bigint, so that one prepared statement serves every id (psycopg would pick int2, int4 or int8
     by the value)."""
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or not settings.CLUSTERHUB_PREPARED_STATEMENTS:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()

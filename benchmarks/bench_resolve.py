@@ -29,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from clusterhub.resolution import engine
-from clusterhub.resolution.batch import normalise_rows, resolve_records
+from clusterhub.resolution.batch import credit_codes_of, normalise_table, resolve_records
 from clusterhub.resolution.synthetic import generate
 
 AUTO_GRID = (0.5, 0.7, 0.8, 0.9, 0.95, 0.99)
@@ -72,9 +72,8 @@ def pair_scores(clusters: list[int], entities: list[int]) -> tuple[float, float,
 
 def evaluate_normalised(rows, entities, *, review: float, processes: int) -> dict:
     ids = list(range(len(rows)))
-    records = normalise_rows(rows, processes=processes)
-    codes = {r["unique_id"]: r.get("credit_code") for r in records}
-    table = engine.records_to_arrow(records)
+    table = normalise_table(rows, processes=processes)
+    codes = credit_codes_of(table)
     edges = engine.score_records(table, review=min(review, 0.05))
     out = {"records": len(rows), "true_pairs": true_pairs(entities), "grid": []}
     for auto in AUTO_GRID:
@@ -105,11 +104,10 @@ def evaluate_normalised(rows, entities, *, review: float, processes: int) -> dic
 
 
 def evaluate_exact_names(rows, entities, *, processes: int) -> dict:
-    records = normalise_rows(rows, processes=processes)
+    names = normalise_table(rows, processes=processes).column("name_norm").to_pylist()
     key_of: dict[str, int] = {}
     clusters = []
-    for i, record in enumerate(records):
-        key = record.get("name_norm")
+    for i, key in enumerate(names):
         clusters.append(key_of.setdefault(key, i) if key else i)
     precision, recall, f1 = pair_scores(clusters, entities)
     return {"precision": round(precision, 5), "recall": round(recall, 5), "f1": round(f1, 5)}

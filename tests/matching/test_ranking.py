@@ -176,17 +176,17 @@ def test_the_scorings_compiled_statements_see_todays_rows(world, make_demand, pe
 def test_more_candidates_than_slots_are_scored_in_batches(world, make_demand, monkeypatch):
     """The compiled statements take a fixed number of site ids; more candidates than that are
     scored batch by batch, with the same result."""
-    from clusterhub.matching import ranking
+    from clusterhub.matching import compiled, ranking
 
     demand = make_demand(location=LocationPreference.ANYWHERE, required_certifications=[])
     whole = [c.as_dict() for c in ranked(world, demand).candidates]
     assert len(whole) >= 4
-    ranking._compiled.clear()
+    compiled._compiled.clear()
     monkeypatch.setattr(ranking, "SITE_SLOTS", ranking.SITE_SLOTS[:2])
     try:
         assert [c.as_dict() for c in ranked(world, demand).candidates] == whole
     finally:
-        ranking._compiled.clear()
+        compiled._compiled.clear()
 
 
 def test_the_scorings_text_similarity_is_text_similarity(world, make_demand):

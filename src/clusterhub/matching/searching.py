@@ -23,8 +23,10 @@ from clusterhub.core.choices import Confidentiality
 
 from . import index as ix
 from . import text
+from .compiled import SLOTS, access_key, compiled
 
 MAX_PAGE_SIZE = 50
+PAGE_SLOTS = SLOTS["page"]  # stand-ins for a page's ids in the compiled read-back
 MAX_OFFSET = 2_000
 FACETS = ("city", "kind", "node", "cert")
 FACET_SIZE = 15
@@ -578,71 +580,29 @@ def _read_back(user, hits: list[SearchHit]) -> list[SearchHit]:
 # What a hit of an enterprise shows, and its region's names.
 ENTERPRISE_FIELDS = ("id", "public_id", "name", "name_en", "short_name", "kind")
 REGION_NAMES = ("home_region__name", "home_region__name_en")
-# Stand-ins for the page's ids in the SQL compiled once per access (no real id is negative).
-_ID_SLOTS = tuple(range(-(10**15), -(10**15) + MAX_PAGE_SIZE))
-_page_sql: dict = {}
 
 
 def _visible_enterprises(user, ids: list[int]):
     """(enterprise, (region name, English region name)) of those of `ids` that `user` may view.
 
     The rule is restrict(user, "view"), as everywhere; but building and compiling that query cost
-    more than running it (~2.5 ms a page), so its SQL is compiled once per access (the set of the
-    user's grants: the SQL depends on nothing else) with stand-ins for the ids, and run with the
-    page's ids in their place. The rows become model instances the ORM's way (from_db)."""
-    from django.core.exceptions import EmptyResultSet
-    from django.db import connections, router
+    more than running it (~2.5 ms a page), so it is compiled once per access (the SQL depends on
+    nothing else; see compiled.py) and run with the page's ids in the stand-ins' places."""
+    from django.db import router
 
     from clusterhub.enterprises.models import Enterprise
 
     alias = router.db_for_read(Enterprise)
-    key = (alias, get_access(user))
-    if key not in _page_sql:
-        queryset = (
+    query = compiled(
+        ("search-page", alias, access_key(user)),
+        lambda: (
             Enterprise.objects.restrict(user, "view")
-            .filter(pk__in=_ID_SLOTS)
+            .filter(pk__in=PAGE_SLOTS)
             .order_by()
             .values_list(*ENTERPRISE_FIELDS, *REGION_NAMES)
-        )
-        try:
-            sql, params = queryset.query.sql_with_params()
-        except EmptyResultSet:  # restrict() gave none(): nothing is visible
-            sql, params = None, ()
-        slots = {value: i for i, value in enumerate(params) if value in _ID_SLOTS}
-        if sql is not None and len(slots) != len(_ID_SLOTS):
-            raise RuntimeError("the compiled page query lost its id slots")
-        # Plain values (an enum member costs psycopg a dumper lookup each time).
-        params = [v.value if hasattr(v, "value") else v for v in params]
-        positions = [slots[v] for v in _ID_SLOTS]
-        in_list = "IN (" + ", ".join(["%s"] * len(_ID_SLOTS)) + ")"
-        if (
-            sql is not None
-            and connections[alias].vendor == "postgresql"
-            and sql.count(in_list) == 1
-            and positions == list(range(positions[0], positions[0] + len(positions)))
-            and sql.split(in_list)[0].count("%s") == positions[0]
-        ):
-            # PostgreSQL: the page's ids as one array (psycopg quotes and splits 50 fewer
-            # parameters a call: ~0.5 ms).
-            sql = sql.replace(in_list, "= ANY(%s)")
-            params = [*params[: positions[0]], None, *params[positions[-1] + 1 :]]
-            positions = [positions[0]]
-        if len(_page_sql) > 1000:
-            _page_sql.clear()
-        _page_sql[key] = (sql, list(params), positions)
-    sql, params, positions = _page_sql[key]
-    if sql is None or not ids:
-        return []
-    params = list(params)
-    wanted = list(dict.fromkeys(ids))[:MAX_PAGE_SIZE]
-    if len(positions) == 1:
-        params[positions[0]] = wanted
-    else:
-        for n, position in enumerate(positions):
-            params[position] = wanted[n] if n < len(wanted) else -1
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+        ),
+    )
+    rows = query.rows(alias, page=list(dict.fromkeys(ids))[: len(PAGE_SLOTS)]) if ids else []
     width = len(ENTERPRISE_FIELDS)
     return [
         (Enterprise.from_db(alias, ENTERPRISE_FIELDS, row[:width]), tuple(row[width:]))

@@ -22,31 +22,9 @@ from .normalise import normalise_record
 CHUNK = 20_000
 
 
-def _normalise_chunk(chunk: list[dict]) -> list[dict]:
-    return [normalise_record(row) for row in chunk]
-
-
 def _normalise_chunk_table(job: tuple[int, list[dict]]) -> pa.Table:
     first_id, chunk = job
-    return engine.records_table(_normalise_chunk(chunk), first_id=first_id)
-
-
-def _pool(processes: int):
-    # spawn, not fork: a process that has run DuckDB holds threads a fork would deadlock on.
-    return multiprocessing.get_context("spawn").Pool(processes)
-
-
-def normalise_rows(rows: list[dict], *, processes: int = 1) -> list[dict]:
-    """normalise_record for every row, in order, with `processes` workers."""
-    if processes <= 1 or len(rows) < 2 * CHUNK:
-        records = _normalise_chunk(rows)
-    else:
-        chunks = [rows[i : i + CHUNK] for i in range(0, len(rows), CHUNK)]
-        with _pool(processes) as pool:
-            records = [r for part in pool.imap(_normalise_chunk, chunks) for r in part]
-    for i, record in enumerate(records):
-        record["unique_id"] = i
-    return records
+    return engine.records_table([normalise_record(row) for row in chunk], first_id=first_id)
 
 
 def normalise_table(rows: list[dict], *, processes: int = 1) -> pa.Table:
@@ -55,10 +33,18 @@ def normalise_table(rows: list[dict], *, processes: int = 1) -> pa.Table:
     if processes <= 1 or len(rows) < 2 * CHUNK:
         parts = [_normalise_chunk_table(job) for job in jobs]
     else:
-        with _pool(processes) as pool:
+        # spawn, not fork: a process that has run DuckDB holds threads a fork would deadlock on.
+        with multiprocessing.get_context("spawn").Pool(processes) as pool:
             parts = list(pool.imap(_normalise_chunk_table, jobs))
     table = pa.concat_tables(parts) if parts else engine.records_table([])
     return engine.with_block_keys(table.combine_chunks())
+
+
+def credit_codes_of(table: pa.Table) -> dict[int, str]:
+    """unique_id -> valid credit code, for the records that have one (clustering's constraint)."""
+    ids = table.column("unique_id").to_pylist()
+    codes = table.column("credit_code").to_pylist()
+    return {i: code for i, code in zip(ids, codes, strict=True) if code is not None}
 
 
 @dataclass
@@ -84,11 +70,7 @@ def resolve_records(
     table = normalise_table(rows, processes=processes)
     timings["normalise"] = time.perf_counter() - start
     start = time.perf_counter()
-    codes = {
-        i: code
-        for i, code in enumerate(table.column("credit_code").to_pylist())
-        if code is not None
-    }
+    codes = credit_codes_of(table)
     edges = engine.score_records(table, review=review, backend=backend, spark=spark)
     timings["score"] = time.perf_counter() - start
     start = time.perf_counter()
